@@ -1,0 +1,140 @@
+import type { Config } from '../platform/config';
+import type { Db } from '../db';
+import { insertEvent, projectionColumns, updateProjection } from '../db/queries/case-projection';
+import type { Actor, CaseState } from '../domain/case-state';
+import type { CaseStep } from '../domain/case-steps';
+import type { Registration, RegistrationResult } from '../domain/registration';
+import type { Mailer } from './mailer';
+import { sendOnce } from './outbox';
+import { writeStepRows } from './step-writers';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  config: Config;
+  clock?: () => Date;
+}
+
+/** Activities of the case workflow. Each one is idempotent: run twice, the rows are the same. */
+export function createCaseActivities({ db, mailer, config }: ActivityDeps) {
+  return {
+    /**
+     * Writes the case row and its registration event. A second registration of the same biometric
+     * reference or document number writes nothing and names the existing case.
+     */
+    async registerCase({ registration: r, state }: { registration: Registration; state: CaseState }): Promise<RegistrationResult> {
+      return db.transaction(async (trx) => {
+        const inserted = await trx('cases')
+          .insert({
+            case_id: r.caseId,
+            workflow_id: `case:${r.caseId}`,
+            officer: r.officer,
+            nationality: r.person.nationality,
+            minor: r.unaccompaniedMinor,
+            family_name: r.person.familyName,
+            given_name: r.person.givenName,
+            sex: r.person.sex,
+            date_of_birth: r.person.dateOfBirth,
+            phone: r.person.phone ?? null,
+            arrival_mode: r.arrival.mode,
+            arrived_at: r.arrival.arrivedAt,
+            from_country: r.arrival.fromCountry,
+            residence_region: r.residenceRegion ?? null,
+            vulnerabilities: JSON.stringify(r.vulnerabilities),
+            biometric_ref: r.biometricRef ?? null,
+            document_number: r.documentNumber ?? null,
+            consent_at: r.registeredAt,
+            created_at: r.registeredAt,
+            ...projectionColumns(state, r.registeredAt),
+          })
+          .onConflict()
+          .ignore()
+          .returning('case_id');
+        if (inserted.length === 0) {
+          const own = await trx('cases').where({ case_id: r.caseId }).first('case_id');
+          if (own) return { caseId: r.caseId };
+          const existing = await trx('cases')
+            .where((q) => {
+              if (r.biometricRef) q.orWhere('biometric_ref', r.biometricRef);
+              if (r.documentNumber) q.orWhere('document_number', r.documentNumber);
+            })
+            .first('case_id');
+          if (!existing) throw new Error(`case ${r.caseId} could not be inserted`);
+          return { caseId: r.caseId, duplicateOf: existing.case_id as string };
+        }
+        await insertEvent(trx, {
+          caseId: r.caseId,
+          seq: 0,
+          kind: 'registered',
+          actorSub: r.officer,
+          actorRole: 'case_officer',
+          at: r.registeredAt,
+          stageAfter: state.stage,
+          detail: { track: r.track, centreCode: r.centreCode, arrivalMode: r.arrival.mode, flightId: r.arrival.flightId },
+        });
+        return { caseId: r.caseId };
+      });
+    },
+
+    /** Records one human step: its event, its ledger rows and the new projection, in one transaction. */
+    async recordCaseStep({ step, actor, state, at }: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const { type, ...detail } = step;
+        const first = await insertEvent(trx, {
+          caseId: state.caseId,
+          seq: state.seq,
+          kind: type,
+          actorSub: actor.sub,
+          actorRole: actor.role,
+          at,
+          stageAfter: state.stage,
+          detail,
+        });
+        if (!first) return;
+        await writeStepRows(trx, step, state, actor, at);
+        await updateProjection(trx, state, at);
+      });
+    },
+
+    /**
+     * Marks the case overdue and tells the centre's supervisor (level 1) or the programme manager
+     * (level 2, past twice the SLA), once per task and level.
+     */
+    async markCaseOverdue({ state, level, at }: { state: CaseState; level: 1 | 2; at: string }): Promise<void> {
+      const task = state.task!;
+      await db.transaction(async (trx) => {
+        const first = await insertEvent(trx, {
+          caseId: state.caseId,
+          seq: state.seq,
+          kind: level === 1 ? 'overdue' : 'escalated',
+          actorSub: 'sira',
+          actorRole: 'system',
+          at,
+          stageAfter: state.stage,
+          detail: { task: task.key, label: task.label, level },
+        });
+        if (first) await updateProjection(trx, state, at);
+      });
+      const centre = await db('centres').where({ code: state.centreCode }).first('supervisor_email', 'name');
+      const to = level === 1 ? centre.supervisor_email : config.PROGRAMME_MANAGER_EMAIL;
+      const due = new Date(task.startedAt + task.slaMs * level + task.pausedMs).toISOString();
+      await sendOnce(db, mailer, {
+        key: `overdue:${state.caseId}:${task.key}:${level}`,
+        kind: level === 1 ? 'case_overdue' : 'case_escalated',
+        caseId: state.caseId,
+        to,
+        subject: `[Sira] ${level === 1 ? 'Overdue' : 'Escalated'}: case ${state.caseId.slice(0, 8)} — ${task.label}`,
+        text: [
+          `Case ${state.caseId} at ${centre.name} (${state.centreCode}) is ${level === 1 ? 'past its due date' : 'past twice its SLA'}.`,
+          `Stage: ${state.stage}`,
+          `Waiting for: ${task.label}`,
+          `Due: ${due}`,
+          '',
+          `Open it: ${config.publicUrl}/v1/cases/${state.caseId}`,
+        ].join('\n'),
+      });
+    },
+  };
+}
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>;

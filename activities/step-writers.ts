@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import type { Actor, CaseState } from '../domain/case-state';
+import type { CaseStep } from '../domain/case-steps';
+
+/**
+ * Rows beyond the event and the projection that some steps keep, for reports and ledgers.
+ * Each runs in the step's transaction, only the first time the step is recorded.
+ */
+export async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor: Actor, at: string): Promise<void> {
+  const caseId = state.caseId;
+  switch (step.type) {
+    case 'submitPlan': {
+      const plan = state.plan!;
+      if (plan.projectId && plan.type !== 'individual') {
+        await trx('projects')
+          .insert({ project_id: plan.projectId, type: plan.type, sector: plan.sector, created_at: at })
+          .onConflict('project_id')
+          .ignore();
+      }
+      await trx('plans').insert({
+        case_id: caseId,
+        version: plan.version,
+        type: plan.type,
+        project_id: plan.type === 'individual' ? null : plan.projectId,
+        sector: plan.sector,
+        budget_xof: plan.budgetXof,
+        dimensions: JSON.stringify(plan.dimensions),
+        status: plan.status,
+        submitted_by: actor.sub,
+        submitted_at: at,
+      });
+      return;
+    }
+    case 'recordApproval': {
+      await trx('approvals').insert({
+        case_id: caseId,
+        seq: state.seq,
+        subject: step.subject,
+        ref: step.ref ?? null,
+        decision: step.decision,
+        decided_by: actor.sub,
+        decided_at: at,
+        comment: step.comment ?? null,
+      });
+      if (step.subject === 'plan' && state.plan) {
+        await trx('plans')
+          .where({ case_id: caseId, version: state.plan.version })
+          .update({ status: state.plan.status, decided_by: actor.sub, decided_at: at });
+      }
+      if (step.subject === 'tranche') {
+        const tranche = state.tranches.find((t) => t.n === step.ref)!;
+        await trx('tranches').where({ case_id: caseId, n: tranche.n }).update({ status: tranche.status, decided_at: at });
+      }
+      return;
+    }
+    case 'requestTranche': {
+      const tranche = state.tranches[state.tranches.length - 1];
+      await trx('tranches').insert({
+        case_id: caseId,
+        n: tranche.n,
+        amount_xof: tranche.amountXof,
+        vendor: tranche.vendor,
+        items: JSON.stringify(step.items),
+        status: tranche.status,
+        requested_by: actor.sub,
+        requested_at: at,
+      });
+      return;
+    }
+    case 'recordTranchePayment':
+      await trx('tranches')
+        .where({ case_id: caseId, n: step.n })
+        .update({ status: 'paid', paid_at: step.paidAt, payment_reference: step.reference ?? null });
+      return;
+    case 'recordMonitoringVisit': {
+      const visit = state.visits[state.visits.length - 1];
+      await trx('monitoring_visits').insert({
+        case_id: caseId,
+        n: state.visits.length,
+        visited_at: step.visitedAt,
+        economic: step.scores.economic,
+        social: step.scores.social,
+        psychosocial: step.scores.psychosocial,
+        composite: visit.composite,
+        sustainable: visit.sustainable,
+        recorded_by: actor.sub,
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}

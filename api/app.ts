@@ -1,0 +1,93 @@
+import express, { type RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import client from 'prom-client';
+import { isReachable } from '../db';
+import type { ApiDeps } from './deps';
+import { buildOpenApi } from './openapi';
+import { problem, problemHandler } from './problem';
+import { toExpressHandler } from './route';
+import { ROUTES } from './routes';
+
+const BODY_LIMIT = '100kb';
+
+function bearerAuth(deps: ApiDeps): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return next(problem(401, 'a bearer token is required'));
+    try {
+      req.caller = await deps.verifyToken(match[1]);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function metrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const duration = new client.Histogram({
+    name: 'sira_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () =>
+      end({ method: req.method, route: (req.route?.path as string | undefined) ?? 'unmatched', status: res.statusCode }),
+    );
+    next();
+  };
+  return { registry, middleware };
+}
+
+/** The Express app, built from injected dependencies so tests run it against their own servers. */
+export function createApp(deps: ApiDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const { registry, middleware } = metrics();
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use(middleware);
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const [postgres, temporal] = await Promise.all([
+      isReachable(deps.db),
+      deps.temporal
+        .withDeadline(Date.now() + 3000, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then(() => true)
+        .catch(() => false),
+    ]);
+    res.status(postgres && temporal ? 200 : 503).json({ status: postgres && temporal ? 'ready' : 'not ready', postgres, temporal });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  const openapi = buildOpenApi(ROUTES);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use('/v1', bearerAuth(deps));
+  for (const spec of ROUTES) app[spec.method](spec.path, toExpressHandler(spec, deps));
+  app.use((req, _res, next) => next(problem(404, `no route ${req.method} ${req.path}`)));
+  app.use(problemHandler(deps.logger));
+  return app;
+}

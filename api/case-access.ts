@@ -1,0 +1,63 @@
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { CaseStepType, StepInput } from '../domain/case-steps';
+import { isTerminal, type Stage } from '../domain/stages';
+import { caseStepUpdates } from '../workflows/case-messages';
+import type { CaseView } from '../workflows/case-view';
+import { caseWorkflowId } from '../workflows/ids';
+import { type Caller, inCentreScope } from './auth';
+import type { ApiDeps } from './deps';
+import { problem } from './problem';
+
+export interface CaseRow {
+  case_id: string;
+  centre_code: string;
+  stage: Stage;
+  track: string;
+  nationality: string;
+}
+
+/**
+ * The case when the caller may see it. Outside the caller's centres the answer is the same 404 as
+ * for a case that does not exist, so that existence does not leak.
+ */
+export async function caseInScope(deps: ApiDeps, caller: Caller, caseId: string): Promise<CaseRow> {
+  const row = await deps.db('cases').where({ case_id: caseId }).first('case_id', 'centre_code', 'stage', 'track', 'nationality');
+  if (!row || !inCentreScope(caller, row.centre_code)) throw problem(404, `no case ${caseId}`);
+  return row;
+}
+
+const UPDATE_DEADLINE_MS = 30_000;
+
+/** Sends a human step to the case's workflow and answers with the new state, or the reason it was refused. */
+export async function runCaseStep<K extends CaseStepType & keyof typeof caseStepUpdates>(
+  deps: ApiDeps,
+  caller: Caller,
+  caseId: string,
+  step: K,
+  input: Omit<StepInput<K>, 'actor'>,
+): Promise<CaseView> {
+  const row = await caseInScope(deps, caller, caseId);
+  if (isTerminal(row.stage)) throw problem(409, `the case is ${row.stage}`, { caseId });
+  const handle = deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
+  const actor = { sub: caller.sub, role: caller.role };
+  try {
+    return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      handle.executeUpdate(caseStepUpdates[step], { args: [{ ...input, actor } as StepInput<K>] }),
+    );
+  } catch (error) {
+    throw stepProblem(error, caseId);
+  }
+}
+
+export function stepProblem(error: unknown, caseId: string): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const status = error.cause.type === 'rule_violation' ? 422 : 409;
+    return problem(status, error.cause.message, { caseId });
+  }
+  if (error instanceof WorkflowNotFoundError) return problem(409, 'the case is no longer open', { caseId });
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
+    return problem(503, 'the case did not answer in time; retry later', { caseId });
+  }
+  return error;
+}

@@ -1,0 +1,7 @@
+import type { Caller } from './auth';
+
+declare module 'http' {
+  interface IncomingMessage {
+    caller?: Caller;
+  }
+}

@@ -1,0 +1,152 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Registration } from '../../domain/registration';
+import { trackFor } from '../../domain/stages';
+import { awaitRegistration } from '../../workflows/case-messages';
+import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
+import { returneeCase } from '../../workflows/returnee-case';
+import { CaseCentre, CaseNationality, CaseStage, CaseTrack } from '../../workflows/search-attributes';
+import { inCentreScope, seesAllCentres } from '../auth';
+import { caseInScope } from '../case-access';
+import { problem } from '../problem';
+import { route } from '../route';
+import { CaseIdParams } from '../schemas/common';
+import { CaseListQuery, RegistrationSchema } from '../schemas/cases';
+import { caseDetail, listCases } from '../../db/queries/case-reads';
+import { visibilityScope } from '../visibility';
+
+const CASE_READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
+
+const CreatedCase = z.object({ caseId: z.uuid(), workflowId: z.string(), stage: z.string(), track: z.string() });
+
+export const caseRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/cases',
+    summary: 'Register a returnee',
+    tag: 'cases',
+    roles: ['case_officer', 'supervisor'],
+    body: RegistrationSchema,
+    responses: {
+      201: { description: 'Case registered; its workflow runs', schema: CreatedCase },
+      409: { description: 'The biometric reference or document number is already registered' },
+    },
+    async handler({ body, caller, deps }) {
+      if (!inCentreScope(caller, body.centreCode)) throw problem(403, `you do not work at centre ${body.centreCode}`);
+      await rejectKnownDuplicate(deps.db, body.biometricRef, body.documentNumber);
+      const caseId = randomUUID();
+      const workflowId = caseWorkflowId(caseId);
+      const track = trackFor(body.person.nationality, deps.config.casePolicy.hostCountry);
+      const registration: Registration = {
+        ...body,
+        caseId,
+        track,
+        consentToDataProcessing: true,
+        officer: caller.sub,
+        registeredAt: new Date().toISOString(),
+      };
+      const start = new WithStartWorkflowOperation(returneeCase, {
+        workflowId,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [{ policy: deps.config.casePolicy, registration }],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          { key: CaseStage, value: 'registered' },
+          { key: CaseCentre, value: body.centreCode },
+          { key: CaseNationality, value: body.person.nationality },
+          { key: CaseTrack, value: track },
+        ],
+      });
+      let result;
+      try {
+        result = await deps.temporal.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) throw problem(409, 'this case already exists');
+        throw error;
+      }
+      if (result.duplicateOf) throw duplicate(result.duplicateOf);
+      return {
+        status: 201,
+        headers: { Location: `/v1/cases/${caseId}` },
+        body: { caseId, workflowId, stage: 'registered', track },
+      };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/v1/cases',
+    summary: 'List cases',
+    tag: 'cases',
+    roles: CASE_READERS,
+    query: CaseListQuery,
+    responses: { 200: { description: 'A page of cases, from the Postgres projection' } },
+    async handler({ query, caller, deps }) {
+      if (query.centre && !inCentreScope(caller, query.centre)) return { status: 200, body: { items: [], total: 0, page: query.page } };
+      const centres = seesAllCentres(caller) ? undefined : caller.centres;
+      const { items, total } = await listCases(deps.db, { ...query, centres });
+      return { status: 200, body: { items, total, page: query.page, pageSize: query.pageSize } };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/v1/cases/stuck',
+    summary: 'List stuck cases',
+    tag: 'cases',
+    roles: CASE_READERS,
+    query: z.object({ centre: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    responses: { 200: { description: 'Open cases past their due date, from Temporal visibility' } },
+    async handler({ query, caller, deps }) {
+      const filters = ["WorkflowType = 'returneeCase'", "ExecutionStatus = 'Running'", 'CaseOverdue = true'];
+      const scope = visibilityScope(deps.config, caller, query.centre);
+      if (scope === null) return { status: 200, body: { items: [], total: 0 } };
+      const items = [];
+      for await (const wf of deps.temporal.workflow.list({ query: [...filters, ...scope].join(' AND ') })) {
+        const sa = wf.typedSearchAttributes;
+        items.push({
+          caseId: caseIdFromWorkflowId(wf.workflowId),
+          workflowId: wf.workflowId,
+          stage: sa.get(CaseStage),
+          centreCode: sa.get(CaseCentre),
+          nationality: sa.get(CaseNationality),
+          track: sa.get(CaseTrack),
+          dueAt: sa.getAll().find((p) => p.key.name === 'CaseDueAt')?.value ?? null,
+        });
+        if (items.length >= query.limit) break;
+      }
+      return { status: 200, body: { items, total: items.length } };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/v1/cases/:caseId',
+    summary: 'Read a case',
+    tag: 'cases',
+    roles: CASE_READERS,
+    scope: 'case',
+    params: CaseIdParams,
+    responses: { 200: { description: 'The case with its history, open task and due date' } },
+    async handler({ params, caller, deps }) {
+      await caseInScope(deps, caller, params.caseId);
+      return { status: 200, body: await caseDetail(deps.db, params.caseId) };
+    },
+  }),
+];
+
+async function rejectKnownDuplicate(db: import('../../db').Db, biometricRef?: string, documentNumber?: string) {
+  if (!biometricRef && !documentNumber) return;
+  const existing = await db('cases')
+    .where((q) => {
+      if (biometricRef) q.orWhere('biometric_ref', biometricRef);
+      if (documentNumber) q.orWhere('document_number', documentNumber);
+    })
+    .first('case_id');
+  if (existing) throw duplicate(existing.case_id);
+}
+
+function duplicate(caseId: string) {
+  return problem(409, 'a case with this biometric reference or document number already exists', { caseId });
+}

@@ -1,0 +1,33 @@
+import knex, { type Knex } from 'knex';
+import { migrationSource } from './migrations';
+
+export type Db = Knex;
+
+// Dates stay strings in ISO form when read back as DATE (not shifted by the local time zone).
+import pg from 'pg';
+pg.types.setTypeParser(1082, (value: string) => value);
+// BIGINT counts fit comfortably in a JS number here (row counts, XOF amounts).
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export function createDb(connectionString: string, pool: { min?: number; max?: number } = {}): Db {
+  return knex({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
+}
+
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest();
+}
+
+/** True when Postgres answers a trivial query. */
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

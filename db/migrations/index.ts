@@ -1,0 +1,17 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_reference';
+import * as m002 from './002_cases';
+
+type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
+
+// Listed explicitly rather than read from the folder, so the same list runs under tsx, ts-jest and a build.
+const MIGRATIONS: Record<string, Migration> = {
+  '001_reference': m001,
+  '002_cases': m002,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name],
+};

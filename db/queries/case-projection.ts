@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { CaseState } from '../../domain/case-state';
+import { dueAt } from '../../domain/open-task';
+
+/** The columns of `cases` that mirror the workflow's state, for lists and reports. */
+export function projectionColumns(state: CaseState, at: string) {
+  const task = state.task;
+  return {
+    stage: state.stage,
+    seq: state.seq,
+    track: state.track,
+    centre_code: state.centreCode,
+    flight_id: state.flightId ?? null,
+    suspended: state.suspension !== undefined,
+    suspension_reason: state.suspension?.reason ?? null,
+    overdue: (task?.overdueLevel ?? 0) > 0,
+    overdue_level: task?.overdueLevel ?? 0,
+    due_at: task && !state.suspension ? new Date(dueAt(task)).toISOString() : null,
+    open_task: task ? JSON.stringify({ key: task.key, label: task.label, startedAt: new Date(task.startedAt).toISOString() }) : null,
+    state: JSON.stringify(state),
+    closure_reason: state.closure?.reason ?? null,
+    closed_at: state.closure?.at ?? null,
+    updated_at: at,
+  };
+}
+
+/** Writes the projection unless a later step already did (steps may be retried out of order). */
+export async function updateProjection(trx: Knex, state: CaseState, at: string): Promise<void> {
+  await trx('cases')
+    .where({ case_id: state.caseId })
+    .andWhere('seq', '<', state.seq)
+    .update(projectionColumns(state, at));
+}
+
+/**
+ * Inserts the step's event row; false when it already exists, meaning this step was recorded by an
+ * earlier attempt and nothing else must be written again.
+ */
+export async function insertEvent(
+  trx: Knex,
+  event: { caseId: string; seq: number; kind: string; actorSub: string; actorRole: string; at: string; stageAfter: string; detail: unknown },
+): Promise<boolean> {
+  const inserted = await trx('case_events')
+    .insert({
+      case_id: event.caseId,
+      seq: event.seq,
+      kind: event.kind,
+      actor_sub: event.actorSub,
+      actor_role: event.actorRole,
+      at: event.at,
+      stage_after: event.stageAfter,
+      detail: JSON.stringify(event.detail ?? {}),
+    })
+    .onConflict(['case_id', 'seq'])
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}

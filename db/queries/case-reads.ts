@@ -1,0 +1,166 @@
+import type { Db } from '../index';
+
+export interface CaseListFilter {
+  stage?: string;
+  centre?: string;
+  track?: string;
+  nationality?: string;
+  overdue?: boolean;
+  suspended?: boolean;
+  /** Restricts to these centres; undefined means every centre. */
+  centres?: string[];
+  page: number;
+  pageSize: number;
+}
+
+const SUMMARY_COLUMNS = [
+  'case_id',
+  'track',
+  'stage',
+  'centre_code',
+  'nationality',
+  'minor',
+  'family_name',
+  'given_name',
+  'sex',
+  'arrived_at',
+  'arrival_mode',
+  'flight_id',
+  'overdue',
+  'due_at',
+  'suspended',
+  'open_task',
+  'closure_reason',
+  'updated_at',
+];
+
+type Row = Record<string, unknown>;
+
+export function caseSummary(row: Row) {
+  return {
+    caseId: row.case_id,
+    track: row.track,
+    stage: row.stage,
+    centreCode: row.centre_code,
+    nationality: row.nationality,
+    minor: row.minor,
+    familyName: row.family_name,
+    givenName: row.given_name,
+    sex: row.sex,
+    arrivalMode: row.arrival_mode,
+    arrivedAt: iso(row.arrived_at),
+    flightId: row.flight_id ?? null,
+    overdue: row.overdue,
+    dueAt: iso(row.due_at),
+    suspended: row.suspended,
+    openTask: row.open_task ?? null,
+    closureReason: row.closure_reason ?? null,
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function iso(value: unknown): string | null {
+  return value instanceof Date ? value.toISOString() : ((value as string | null) ?? null);
+}
+
+export async function listCases(db: Db, f: CaseListFilter) {
+  const base = db('cases').where((q) => {
+    if (f.stage) q.where('stage', f.stage);
+    if (f.centre) q.where('centre_code', f.centre);
+    if (f.track) q.where('track', f.track);
+    if (f.nationality) q.where('nationality', f.nationality);
+    if (f.overdue !== undefined) q.where('overdue', f.overdue);
+    if (f.suspended !== undefined) q.where('suspended', f.suspended);
+    if (f.centres) q.whereIn('centre_code', f.centres);
+  });
+  const [{ count }] = await base.clone().count<{ count: number }[]>({ count: '*' });
+  const rows = await base
+    .clone()
+    .select(SUMMARY_COLUMNS)
+    .orderBy([{ column: 'arrived_at', order: 'desc' }, { column: 'case_id' }])
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize);
+  return { items: rows.map(caseSummary), total: Number(count) };
+}
+
+/** The case as an officer reads it: identity, stage, open task and due date, ledgers and full history. */
+export async function caseDetail(db: Db, caseId: string) {
+  const row = await db('cases').where({ case_id: caseId }).first();
+  if (!row) return undefined;
+  const [events, plans, tranches, visits, approvals] = await Promise.all([
+    db('case_events').where({ case_id: caseId }).orderBy('seq'),
+    db('plans').where({ case_id: caseId }).orderBy('version'),
+    db('tranches').where({ case_id: caseId }).orderBy('n'),
+    db('monitoring_visits').where({ case_id: caseId }).orderBy('n'),
+    db('approvals').where({ case_id: caseId }).orderBy('seq'),
+  ]);
+  const state = row.state ?? {};
+  return {
+    ...caseSummary(row),
+    workflowId: row.workflow_id,
+    officer: row.officer,
+    person: {
+      familyName: row.family_name,
+      givenName: row.given_name,
+      sex: row.sex,
+      dateOfBirth: row.date_of_birth,
+      nationality: row.nationality,
+      phone: row.phone ?? undefined,
+    },
+    arrival: { mode: row.arrival_mode, arrivedAt: iso(row.arrived_at), fromCountry: row.from_country, flightId: row.flight_id ?? undefined },
+    residenceRegion: row.residence_region ?? undefined,
+    vulnerabilities: row.vulnerabilities,
+    unaccompaniedMinor: row.minor,
+    biometricRef: row.biometric_ref ?? undefined,
+    documentNumber: row.document_number ?? undefined,
+    suspensionReason: row.suspension_reason ?? undefined,
+    openTasks: row.open_task ? [{ ...row.open_task, dueAt: iso(row.due_at), overdue: row.overdue }] : [],
+    dates: {
+      registeredAt: iso(row.created_at),
+      arrivedAt: iso(row.arrived_at),
+      receivedAt: state.receivedAt ?? null,
+      closedAt: iso(row.closed_at),
+      dueAt: iso(row.due_at),
+    },
+    counsellingSessions: state.counsellingSessions ?? 0,
+    eligibility: state.eligibility ?? null,
+    safeguards: state.safeguards ?? null,
+    pendingClosure: state.pendingClosure ?? null,
+    travelDocument: state.travelDocument ?? null,
+    plans: plans.map((p) => ({
+      version: p.version,
+      type: p.type,
+      projectId: p.project_id ?? undefined,
+      sector: p.sector,
+      budgetXof: Number(p.budget_xof),
+      dimensions: p.dimensions,
+      status: p.status,
+    })),
+    tranches: tranches.map((t) => ({
+      n: t.n,
+      amountXof: Number(t.amount_xof),
+      vendor: t.vendor,
+      items: t.items,
+      status: t.status,
+      requestedAt: iso(t.requested_at),
+      paidAt: iso(t.paid_at),
+    })),
+    monitoringVisits: visits.map((v) => ({
+      n: v.n,
+      visitedAt: iso(v.visited_at),
+      scores: { economic: v.economic, social: v.social, psychosocial: v.psychosocial },
+      composite: v.composite,
+      sustainable: v.sustainable,
+    })),
+    approvals: approvals.map((a) => ({ subject: a.subject, ref: a.ref ?? undefined, decision: a.decision, by: a.decided_by, at: iso(a.decided_at) })),
+    history: events.map((e) => ({
+      seq: e.seq,
+      step: e.kind,
+      by: e.actor_sub,
+      role: e.actor_role,
+      at: iso(e.at),
+      stageAfter: e.stage_after,
+      detail: e.detail,
+    })),
+  };
+}

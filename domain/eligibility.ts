@@ -1,0 +1,20 @@
+/** Published eligibility criteria of the programme (DOMAIN.md, Eligibility). */
+export interface EligibilityCriteria {
+  returnedThroughProgramme: boolean;
+  withinProgrammeWindow: boolean;
+  notPreviouslyAssisted: boolean;
+  vulnerabilityScreeningDone: boolean;
+}
+
+export const ELIGIBILITY_DECISIONS = ['eligible', 'ineligible', 'referred'] as const;
+export type EligibilityDecision = (typeof ELIGIBILITY_DECISIONS)[number];
+
+/** The criteria a decision of `eligible` leaves unmet; a non-empty list makes it an exception. */
+export function unmetCriteria(criteria: EligibilityCriteria): (keyof EligibilityCriteria)[] {
+  return (Object.keys(criteria) as (keyof EligibilityCriteria)[]).filter((key) => !criteria[key]);
+}
+
+/** An `eligible` decision the criteria do not support needs a supervisor's approval. */
+export function isException(decision: EligibilityDecision, criteria: EligibilityCriteria): boolean {
+  return decision === 'eligible' && unmetCriteria(criteria).length > 0;
+}

@@ -1,0 +1,24 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export interface WorkerDeps extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** A prebuilt workflow bundle (see worker/bundle.ts); without one the worker bundles at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const { connection, namespace, taskQueue, workflowBundle, tuning, ...activityDeps } = deps;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities: createActivities(activityDeps),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    maxConcurrentActivityTaskExecutions: 50,
+    ...tuning,
+  });
+}

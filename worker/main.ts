@@ -1,0 +1,65 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createMailer } from '../activities/mailer';
+import { createDb } from '../db';
+import { type Config, loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { temporalAddress } from '../platform/temporal';
+import { createWorker } from './create-worker';
+
+export const BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
+
+export interface RunningWorker {
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Starts a worker on the configured task queue; `shutdown` drains it and closes its connections. */
+export async function startWorker(config: Config, urls: { databaseUrl: string; smtpUrl: string }): Promise<RunningWorker> {
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const db = createDb(urls.databaseUrl, { max: 20 });
+  const mailer = createMailer(urls.smtpUrl, config.MAIL_FROM);
+  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    db,
+    mailer,
+    config,
+    workflowBundle: existsSync(BUNDLE_PATH) ? { codePath: BUNDLE_PATH } : undefined,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  const done = worker.run().finally(async () => {
+    mailer.close();
+    await db.destroy();
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN') {
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } } });
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  if (!config.DATABASE_URL || !config.SMTP_URL) {
+    console.error('npm run worker needs DATABASE_URL and SMTP_URL (npm start runs the whole stack with embedded defaults)');
+    process.exit(1);
+  }
+  // Runtime.install wires SIGINT/SIGTERM to a graceful worker shutdown.
+  startWorker(config, { databaseUrl: config.DATABASE_URL, smtpUrl: config.SMTP_URL })
+    .then((w) => w.done)
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

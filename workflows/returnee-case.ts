@@ -1,0 +1,188 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseActivities } from '../activities/case-activities';
+import type { CasePolicy } from '../domain/case-policy';
+import { type Actor, type CaseState, newCaseState } from '../domain/case-state';
+import { applyStep, type CaseStep, checkStep, StepRejected } from '../domain/case-steps';
+import { nextDeadline, refreshTask } from '../domain/open-task';
+import type { Registration, RegistrationResult } from '../domain/registration';
+import { isTerminal } from '../domain/stages';
+import {
+  awaitRegistration,
+  caseStepUpdates,
+  getCaseState,
+  HUMAN_STEPS,
+  resumeSignal,
+  suspendSignal,
+} from './case-messages';
+import { type CaseView, caseView } from './case-view';
+import { Exclusive } from './exclusive';
+import {
+  CaseCentre,
+  CaseDueAt,
+  CaseMinor,
+  CaseNationality,
+  CaseOfficer,
+  CaseOverdue,
+  CaseStage,
+  CaseSuspended,
+  CaseTrack,
+  FlightId,
+} from './search-attributes';
+
+const acts = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+export interface ReturneeCaseInput {
+  policy: CasePolicy;
+  /** On first start: the registration (with personal data, stored by the first activity, then dropped). */
+  registration?: Registration;
+  /** After continue-as-new: the state carried over, without personal data. */
+  state?: CaseState;
+  /** Continue-as-new once history passes this many events, even if the server has not suggested it yet. */
+  historyLimit?: number;
+}
+
+export interface CaseOutcome {
+  caseId: string;
+  stage: CaseState['stage'];
+  duplicateOf?: string;
+}
+
+function rejection(error: unknown): unknown {
+  return error instanceof StepRejected
+    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
+    : error;
+}
+
+/** One returnee's journey, from registration to completion or closure (DOMAIN.md). */
+export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcome> {
+  const { policy } = input;
+  const registrationInput = input.registration;
+  let state: CaseState = input.state ?? initialState(registrationInput, policy);
+  let registration: RegistrationResult | undefined = input.state ? { caseId: state.caseId } : undefined;
+  const exclusive = new Exclusive();
+
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: CaseStage, value: state.stage },
+      { key: CaseDueAt, value: caseView(state).dueAt ? new Date(caseView(state).dueAt!) : null },
+      { key: CaseOverdue, value: (state.task?.overdueLevel ?? 0) > 0 },
+      { key: CaseSuspended, value: state.suspension !== undefined },
+      { key: CaseCentre, value: state.centreCode },
+      { key: CaseNationality, value: state.nationality },
+      { key: CaseTrack, value: state.track },
+      { key: CaseMinor, value: state.minor },
+      { key: CaseOfficer, value: state.officer },
+      { key: FlightId, value: state.flightId ?? null },
+    ]);
+
+  const check = (step: CaseStep, actor: Actor) => {
+    if (!registration || registration.duplicateOf) {
+      throw ApplicationFailure.create({ type: 'stage_conflict', message: 'the case is not registered', nonRetryable: true });
+    }
+    try {
+      checkStep(state, step, { now: Date.now(), policy, actor });
+    } catch (error) {
+      throw rejection(error);
+    }
+  };
+
+  /** Applies a step under the lock: re-checked, recorded in Postgres, then made the live state. */
+  const perform = (step: CaseStep, actor: Actor) =>
+    exclusive.run(async () => {
+      check(step, actor);
+      const now = Date.now();
+      const next = applyStep(state, step, { now, policy, actor });
+      await acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
+      state = next;
+      publish();
+      return caseView(state);
+    });
+
+  setHandler(getCaseState, () => caseView(state));
+  setHandler(awaitRegistration, async () => {
+    await condition(() => registration !== undefined);
+    return registration!;
+  });
+  for (const name of HUMAN_STEPS) {
+    // One handler shape serves every step: the update's name is the step's type.
+    const update = caseStepUpdates[name] as unknown as UpdateDefinition<CaseView, [{ actor: Actor }]>;
+    setHandler(
+      update,
+      ({ actor, ...rest }) => perform({ type: name, ...rest } as CaseStep, actor),
+      { validator: ({ actor, ...rest }) => check({ type: name, ...rest } as CaseStep, actor) },
+    );
+  }
+  // Bulk holds are signals: a case they do not fit ignores them, and the log says why.
+  const hold = (step: CaseStep, actor: Actor) =>
+    perform(step, actor).then(
+      () => undefined,
+      (error: unknown) => log.info('hold ignored', { caseId: state.caseId, reason: String(error) }),
+    );
+  setHandler(suspendSignal, ({ actor, reason }) => hold({ type: 'suspend', reason }, actor));
+  setHandler(resumeSignal, ({ actor, reason }) => hold({ type: 'resume', reason }, actor));
+
+  if (!registration) {
+    const result = await acts.registerCase({ registration: registrationInput!, state });
+    registration = result;
+    if (result.duplicateOf) {
+      await condition(allHandlersFinished);
+      return { caseId: state.caseId, stage: state.stage, duplicateOf: result.duplicateOf };
+    }
+  }
+  publish();
+
+  while (!isTerminal(state.stage)) {
+    const seen = state.seq;
+    const deadline = nextDeadline(state);
+    const stepped = deadline
+      ? await condition(() => state.seq !== seen, Math.max(1, deadline.at - Date.now()))
+      : (await condition(() => state.seq !== seen), true);
+    if (!stepped && deadline) {
+      await exclusive.run(async () => {
+        // A step may have landed while the timer fired; only mark the deadline that is still current.
+        const current = nextDeadline(state);
+        if (current?.level !== deadline.level || current.at !== deadline.at || !state.task) return;
+        const next: CaseState = { ...state, seq: state.seq + 1, task: { ...state.task, overdueLevel: deadline.level } };
+        await acts.markCaseOverdue({ state: next, level: deadline.level, at: new Date().toISOString() });
+        state = next;
+        publish();
+      });
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength > input.historyLimit)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof returneeCase>({ policy, state, historyLimit: input.historyLimit });
+    }
+  }
+  await condition(allHandlersFinished);
+  return { caseId: state.caseId, stage: state.stage };
+}
+
+function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {
+  if (!registration) throw ApplicationFailure.nonRetryable('a case needs a registration or a carried-over state');
+  const state = newCaseState({
+    caseId: registration.caseId,
+    track: registration.track,
+    centreCode: registration.centreCode,
+    nationality: registration.person.nationality,
+    minor: registration.unaccompaniedMinor,
+    officer: registration.officer,
+    flightId: registration.arrival.flightId,
+    arrivedAt: registration.arrival.arrivedAt,
+  });
+  return { ...state, task: refreshTask(state, policy, Date.now()) };
+}

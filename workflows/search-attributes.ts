@@ -1,0 +1,44 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Typed search attributes that let managers find stuck work in the Temporal UI. They hold codes and
+ * flags only: never a name, a date of birth or a phone number.
+ */
+export const CaseStage = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
+export const CaseDueAt = defineSearchAttributeKey('CaseDueAt', SearchAttributeType.DATETIME);
+export const CaseOverdue = defineSearchAttributeKey('CaseOverdue', SearchAttributeType.BOOL);
+export const CaseSuspended = defineSearchAttributeKey('CaseSuspended', SearchAttributeType.BOOL);
+export const CaseCentre = defineSearchAttributeKey('CaseCentre', SearchAttributeType.KEYWORD);
+export const CaseNationality = defineSearchAttributeKey('CaseNationality', SearchAttributeType.KEYWORD);
+export const CaseTrack = defineSearchAttributeKey('CaseTrack', SearchAttributeType.KEYWORD);
+export const CaseMinor = defineSearchAttributeKey('CaseMinor', SearchAttributeType.BOOL);
+export const CaseOfficer = defineSearchAttributeKey('CaseOfficer', SearchAttributeType.KEYWORD);
+export const FlightId = defineSearchAttributeKey('FlightId', SearchAttributeType.KEYWORD);
+
+/** Every key Sira upserts; the dev stack and the tests register exactly these. */
+export const SIRA_SEARCH_ATTRIBUTES = [
+  CaseStage,
+  CaseDueAt,
+  CaseOverdue,
+  CaseSuspended,
+  CaseCentre,
+  CaseNationality,
+  CaseTrack,
+  CaseMinor,
+  CaseOfficer,
+  FlightId,
+];
+
+const CLI_TYPE: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.DOUBLE]: 'Double',
+};
+
+/** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
+export function searchAttributeFlags(): string[] {
+  return SIRA_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
+}
