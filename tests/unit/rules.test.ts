@@ -1,0 +1,166 @@
+import { parseDuration } from '../../domain/duration';
+import { type EligibilityCriteria, isException, unmetCriteria } from '../../domain/eligibility';
+import { missingForPlan, missingForTravel } from '../../domain/minor-safeguards';
+import { ceilingXof } from '../../domain/money';
+import { compositeScore, isSustainable } from '../../domain/monitoring';
+import { XOF_PER_EUR } from '../../domain/reference';
+import { isTerminal, STAGES, trackFor } from '../../domain/stages';
+import { allCriteriaMet, completeSafeguards, safeguardsWithoutEscort, DAY, HOUR, MINUTE } from './fixtures';
+
+describe('eligibility criteria', () => {
+  it('none are unmet when every published criterion is met', () => {
+    expect(unmetCriteria(allCriteriaMet)).toEqual([]);
+  });
+
+  it('lists exactly the unmet criteria', () => {
+    const criteria: EligibilityCriteria = {
+      ...allCriteriaMet,
+      withinProgrammeWindow: false,
+      vulnerabilityScreeningDone: false,
+    };
+    expect(unmetCriteria(criteria)).toEqual(['withinProgrammeWindow', 'vulnerabilityScreeningDone']);
+  });
+
+  it('an eligible decision with an unmet criterion is an exception', () => {
+    expect(isException('eligible', { ...allCriteriaMet, notPreviouslyAssisted: false })).toBe(true);
+    expect(isException('eligible', allCriteriaMet)).toBe(false);
+  });
+
+  it('ineligible and referred decisions are never exceptions', () => {
+    const none: EligibilityCriteria = {
+      returnedThroughProgramme: false,
+      withinProgrammeWindow: false,
+      notPreviouslyAssisted: false,
+      vulnerabilityScreeningDone: false,
+    };
+    expect(isException('ineligible', none)).toBe(false);
+    expect(isException('referred', none)).toBe(false);
+  });
+});
+
+describe('minor safeguards', () => {
+  it('with nothing recorded, a plan needs best interests, family tracing and both consents', () => {
+    expect(missingForPlan(undefined)).toEqual([
+      'best-interests assessment',
+      'family tracing',
+      "minor's consent",
+      "guardian's consent",
+    ]);
+  });
+
+  it('with nothing recorded, travel also needs an escort', () => {
+    expect(missingForTravel(undefined)).toEqual([
+      'best-interests assessment',
+      'family tracing',
+      "minor's consent",
+      "guardian's consent",
+      'escort',
+    ]);
+  });
+
+  it('nothing is missing once everything, escort included, is recorded', () => {
+    expect(missingForPlan(completeSafeguards)).toEqual([]);
+    expect(missingForTravel(completeSafeguards)).toEqual([]);
+  });
+
+  it.each(['not_started', 'in_progress'] as const)('family tracing %s is not done', (status) => {
+    expect(missingForPlan({ ...completeSafeguards, familyTracing: { status } })).toEqual(['family tracing']);
+  });
+
+  it('a best-interests entry without an assessment date does not count', () => {
+    const safeguards = { ...completeSafeguards, bestInterests: { assessedAt: '', determination: 'pending' } };
+    expect(missingForPlan(safeguards)).toEqual(['best-interests assessment']);
+  });
+
+  it('each missing consent is named', () => {
+    expect(missingForPlan({ ...completeSafeguards, consents: { minor: false, guardian: true } })).toEqual([
+      "minor's consent",
+    ]);
+    expect(missingForPlan({ ...completeSafeguards, consents: { minor: true, guardian: false } })).toEqual([
+      "guardian's consent",
+    ]);
+  });
+
+  it('a plan does not need an escort but travel does (an empty name is no escort)', () => {
+    expect(missingForPlan(safeguardsWithoutEscort)).toEqual([]);
+    expect(missingForTravel(safeguardsWithoutEscort)).toEqual(['escort']);
+    expect(missingForTravel({ ...completeSafeguards, escort: '' })).toEqual(['escort']);
+  });
+});
+
+describe('sustainability scores', () => {
+  it('the composite is the mean of economic, social and psychosocial, rounded to three decimals', () => {
+    expect(compositeScore({ economic: 0.9, social: 0.6, psychosocial: 0.5 })).toBe(0.667);
+    expect(compositeScore({ economic: 1, social: 0, psychosocial: 0 })).toBe(0.333);
+    expect(compositeScore({ economic: 0.6, social: 0.6, psychosocial: 0.6 })).toBe(0.6);
+  });
+
+  it('a composite at the threshold counts as sustainable; just below does not', () => {
+    expect(isSustainable(0.66, 0.66)).toBe(true);
+    expect(isSustainable(0.659, 0.66)).toBe(false);
+    expect(isSustainable(1, 0.66)).toBe(true);
+  });
+});
+
+describe('money', () => {
+  it('the CFA franc is pegged at 655.957 XOF per euro', () => {
+    expect(XOF_PER_EUR).toBe(655.957);
+  });
+
+  it('the €3,000 Mali ceiling is 1,967,871 XOF', () => {
+    expect(ceilingXof(3000)).toBe(1_967_871);
+  });
+
+  it('rounds down, so the ceiling in XOF never exceeds the ceiling in euros', () => {
+    expect(ceilingXof(1)).toBe(655);
+    expect(ceilingXof(1500)).toBe(983_935);
+    expect(ceilingXof(2500)).toBe(1_639_892);
+    for (const eur of [1, 7, 99, 1234, 2999, 3000, 10_000]) {
+      const xof = ceilingXof(eur);
+      expect(Number.isInteger(xof)).toBe(true);
+      expect(xof / XOF_PER_EUR).toBeLessThanOrEqual(eur);
+      expect((xof + 1) / XOF_PER_EUR).toBeGreaterThan(eur);
+    }
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['20s', 20_000],
+    ['5m', 5 * MINUTE],
+    ['72h', 72 * HOUR],
+    ['30d', 30 * DAY],
+    ['2w', 14 * DAY],
+    ['1.5h', 90 * MINUTE],
+    [' 3d ', 3 * DAY],
+    ['3 d', 3 * DAY],
+    ['1.5ms', 2],
+  ])('%j is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '30', 'd', '0s', '0d', '-1d', '1y', '3 days', '1.5.2d', '1e3s', '30D', 'soon', '1d2h'])(
+    '%j is not a duration',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
+
+  test.todo(
+    'BUG domain/duration.ts:17-18 — parseDuration("0.4ms") returns 0, not undefined: the "> 0" check runs before Math.round, ' +
+      'so a sub-millisecond value yields a zero duration (e.g. SLA_APPROVAL=0.4ms loads as a 0 ms SLA)',
+  );
+});
+
+describe('stages and tracks', () => {
+  it('only completed and closed are terminal', () => {
+    expect(STAGES.filter(isTerminal)).toEqual(['completed', 'closed']);
+  });
+
+  it('a national of the host country follows the reintegration track, everyone else returns onward', () => {
+    expect(trackFor('MLI', 'MLI')).toBe('reintegration');
+    expect(trackFor('GHA', 'MLI')).toBe('onward_return');
+    expect(trackFor('NER', 'MLI')).toBe('onward_return');
+  });
+});
