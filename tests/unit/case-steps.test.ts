@@ -693,6 +693,16 @@ describe('closure', () => {
     expect(state.task).toMatchObject({ key: 'counselling:closure-approval', slaMs: 7 * DAY });
   });
 
+  it("anyone else's closure (a manager's too) waits for a supervisor", () => {
+    const state = step(
+      reintegrationCaseAt('counselling'),
+      { type: 'requestClosure', reason: 'programme_ended' },
+      { actor: manager },
+    );
+    expect(state.stage).toBe('counselling');
+    expect(state.pendingClosure).toMatchObject({ reason: 'programme_ended', requestedBy: manager.sub });
+  });
+
   it('a second closure request while one awaits a supervisor is a stage conflict', () => {
     const pending = step(reintegrationCaseAt('counselling'), {
       type: 'requestClosure',
