@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Config } from '../platform/config';
 import type { Db } from '../db';
 import { insertEvent, projectionColumns, updateProjection } from '../db/queries/case-projection';
@@ -12,6 +13,8 @@ export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   config: Config;
+  /** For activities that start or advance other workflows (fan-out, cross-workflow steps). */
+  temporal: Client;
   clock?: () => Date;
 }
 

@@ -96,6 +96,11 @@ function requireNotFuture(iso: string, now: number, field: string): void {
   if (Date.parse(iso) > now + 5 * 60_000) throw violation(`${field} is in the future`);
 }
 
+/** A document valid until a plain date is valid through the whole of that day. */
+function endOfValidity(validUntil: string): number {
+  return Date.parse(validUntil) + (/^\d{4}-\d{2}-\d{2}$/.test(validUntil) ? 86_400_000 - 1 : 0);
+}
+
 function approvedBudget(state: CaseState): number {
   return state.plan?.status === 'approved' ? state.plan.budgetXof : 0;
 }
@@ -170,8 +175,8 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       return;
     }
     case 'recordMonitoringVisit':
-      if (state.stage === 'disbursing' && paidXof(state) > 0) return;
-      requireStage(state, ['monitoring'], 'a monitoring visit');
+      // Monitoring may start once something has been paid, even before the whole budget is.
+      if (!(state.stage === 'disbursing' && paidXof(state) > 0)) requireStage(state, ['monitoring'], 'a monitoring visit');
       requireNotFuture(step.visitedAt, ctx.now, 'visitedAt');
       return;
     case 'recordMinorSafeguards':
@@ -206,7 +211,7 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       requireStage(state, ['ready_to_depart'], 'a departure');
       requireNotFuture(step.departedAt, ctx.now, 'departedAt');
       const validUntil = state.travelDocument?.validUntil;
-      if (validUntil && Date.parse(validUntil) < Date.parse(step.departedAt)) {
+      if (validUntil && endOfValidity(validUntil) < Date.parse(step.departedAt)) {
         throw violation(`the travel document expired on ${validUntil}, before the departure`);
       }
       if (state.minor) {
@@ -262,7 +267,9 @@ function afterVisitOrPayment(state: CaseState, ctx: StepContext): CaseState {
   if (state.stage === 'disbursing' && state.plan && paidXof(state) >= state.plan.budgetXof) {
     return { ...state, stage: 'monitoring', monitoringStartedAt: ctx.now };
   }
-  if (state.stage === 'monitoring' && state.visits.length >= ctx.policy.monitoringVisitOffsetsMs.length) {
+  // The case completes after its last visit, but never while a vendor is still owed a tranche.
+  const unsettled = state.tranches.some((t) => t.status === 'requested' || t.status === 'approved');
+  if (state.stage === 'monitoring' && !unsettled && state.visits.length >= ctx.policy.monitoringVisitOffsetsMs.length) {
     return close(state, 'completed', ctx);
   }
   return state;

@@ -14,6 +14,6 @@ const UNITS: Record<string, number> = {
 export function parseDuration(text: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/.exec(text);
   if (!match) return undefined;
-  const ms = Number(match[1]) * UNITS[match[2]];
-  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
+  const ms = Math.round(Number(match[1]) * UNITS[match[2]]);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

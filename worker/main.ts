@@ -5,7 +5,7 @@ import { createMailer } from '../activities/mailer';
 import { createDb } from '../db';
 import { type Config, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { temporalAddress } from '../platform/temporal';
+import { connectTemporal, temporalAddress } from '../platform/temporal';
 import { createWorker } from './create-worker';
 
 export const BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
@@ -21,6 +21,7 @@ export async function startWorker(config: Config, urls: { databaseUrl: string; s
   const db = createDb(urls.databaseUrl, { max: 20 });
   const mailer = createMailer(urls.smtpUrl, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const { connection: clientConnection, client } = await connectTemporal(config);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -28,12 +29,14 @@ export async function startWorker(config: Config, urls: { databaseUrl: string; s
     db,
     mailer,
     config,
+    temporal: client,
     workflowBundle: existsSync(BUNDLE_PATH) ? { codePath: BUNDLE_PATH } : undefined,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   const done = worker.run().finally(async () => {
     mailer.close();
     await db.destroy();
+    await clientConnection.close();
     await connection.close();
   });
   return {

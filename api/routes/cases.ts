@@ -1,11 +1,9 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
-import { awaitRegistration } from '../../workflows/case-messages';
 import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
-import { returneeCase } from '../../workflows/returnee-case';
+import { startCase } from '../../platform/case-starter';
 import { CaseCentre, CaseNationality, CaseStage, CaseTrack } from '../../workflows/search-attributes';
 import { inCentreScope, seesAllCentres } from '../auth';
 import { caseInScope } from '../case-access';
@@ -46,25 +44,7 @@ export const caseRoutes = [
         officer: caller.sub,
         registeredAt: new Date().toISOString(),
       };
-      const start = new WithStartWorkflowOperation(returneeCase, {
-        workflowId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        args: [{ policy: deps.config.casePolicy, registration }],
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [
-          { key: CaseStage, value: 'registered' },
-          { key: CaseCentre, value: body.centreCode },
-          { key: CaseNationality, value: body.person.nationality },
-          { key: CaseTrack, value: track },
-        ],
-      });
-      let result;
-      try {
-        result = await deps.temporal.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start });
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) throw problem(409, 'this case already exists');
-        throw error;
-      }
+      const result = await startCase(deps.temporal, deps.config, registration);
       if (result.duplicateOf) throw duplicate(result.duplicateOf);
       return {
         status: 201,

@@ -200,7 +200,7 @@ test('a worker stopped and restarted mid-journey leaves no duplicate row', async
   await ok(caseId, '/counselling-sessions', { heldAt: new Date().toISOString() });
   // An activity retried after a crash runs again with the same input: the rows stay the same.
   const { createCaseActivities } = await import('../../activities/case-activities');
-  const activities = createCaseActivities({ db: stack.db, mailer: { send: async () => undefined, close() {} }, config: stack.config });
+  const activities = createCaseActivities({ db: stack.db, mailer: { send: async () => undefined, close() {} }, config: stack.config, temporal: stack.client });
   const [event] = await stack.db('case_events').where({ case_id: caseId, kind: 'recordReception' });
   const { state } = await stack.db('cases').where({ case_id: caseId }).first('state');
   await activities.recordCaseStep({

@@ -96,6 +96,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       db,
       mailer,
       config,
+      temporal: client,
       workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
     });
     running = worker.run();

@@ -598,10 +598,16 @@ describe('monitoring visits', () => {
     expect(state.visits).toHaveLength(1);
   });
 
-  test.todo(
-    'BUG domain/case-steps.ts:173 — a visit after a partial payment (stage disbursing) skips the visitedAt-in-the-future check: ' +
-      'visitedAt a year ahead is accepted, while the same visit in monitoring is a rule_violation',
-  );
+  it('a visit after a partial payment is still refused when dated in the future', () => {
+    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [
+      tranche(500_000),
+      [approve('tranche', 1), supervisor],
+      payment(1),
+    ]);
+    const error = rejection(partlyPaid, visit(0.7, iso(T0 + 365 * DAY)));
+    expect(error.code).toBe('rule_violation');
+    expect(error.message).toMatch(/visitedAt/);
+  });
 
   it('record the composite score and whether it reaches the sustainability threshold', () => {
     const monitoring = reintegrationCaseAt('monitoring');
@@ -651,11 +657,22 @@ describe('monitoring visits', () => {
     expect(error.message).toMatch(/visitedAt/);
   });
 
-  test.todo(
-    'BUG? domain/case-steps.ts:265 (afterVisitOrPayment) — the last visit completes the case even while a tranche is approved but unpaid: ' +
-      'pay 500000 of 1500000, visit (monitoring starts), request+approve tranche 2 (1000000), two more visits -> stage completed, ' +
-      'tranche 2 still approved, its payment task dropped and the payment can no longer be recorded',
-  );
+  it('the last visit does not complete a case while a tranche is still owed; its payment does', () => {
+    const owed = drive(reintegrationCaseAt('disbursing'), [
+      tranche(500_000),
+      [approve('tranche', 1), supervisor],
+      payment(1),
+      visit(),
+      tranche(1_000_000),
+      [approve('tranche', 2), supervisor],
+      visit(),
+      visit(),
+    ]);
+    expect(owed.stage).toBe('monitoring');
+    expect(owed.task?.key).toBe('monitoring:tranche-2-payment');
+    const paid = step(owed, payment(2));
+    expect(paid.stage).toBe('completed');
+  });
 
   it('a visit before any plan is a stage conflict', () => {
     expect(rejection(reintegrationCaseAt('planning'), visit()).code).toBe('stage_conflict');

@@ -147,10 +147,9 @@ describe('durations', () => {
     },
   );
 
-  test.todo(
-    'BUG domain/duration.ts:17-18 — parseDuration("0.4ms") returns 0, not undefined: the "> 0" check runs before Math.round, ' +
-      'so a sub-millisecond value yields a zero duration (e.g. SLA_APPROVAL=0.4ms loads as a 0 ms SLA)',
-  );
+  it('a duration that rounds to zero milliseconds is not a duration', () => {
+    expect(parseDuration('0.4ms')).toBeUndefined();
+  });
 });
 
 describe('stages and tracks', () => {
