@@ -53,7 +53,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Runni
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`the Temporal dev server did not answer on ${address}: ${String(error)}`);
+        throw new Error(`the Temporal dev server did not answer on ${address}`, { cause: error });
       }
       await new Promise((r) => setTimeout(r, 250));
     }
