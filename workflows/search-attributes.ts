@@ -14,6 +14,16 @@ export const CaseTrack = defineSearchAttributeKey('CaseTrack', SearchAttributeTy
 export const CaseMinor = defineSearchAttributeKey('CaseMinor', SearchAttributeType.BOOL);
 export const CaseOfficer = defineSearchAttributeKey('CaseOfficer', SearchAttributeType.KEYWORD);
 export const FlightId = defineSearchAttributeKey('FlightId', SearchAttributeType.KEYWORD);
+export const FlightStatus = defineSearchAttributeKey('FlightStatus', SearchAttributeType.KEYWORD);
+export const TravelDocStatus = defineSearchAttributeKey('TravelDocStatus', SearchAttributeType.KEYWORD);
+
+/**
+ * The dev server's SQLite visibility holds at most 3 Bool (and 3 Datetime, 10 Keyword) custom
+ * attributes, so flights and travel documents flag lateness with the shared CaseOverdue key
+ * (`CaseOverdue = true` finds every overdue work item; WorkflowType tells which kind).
+ */
+export const TravelDocOverdue = CaseOverdue;
+export const FlightOverdue = CaseOverdue;
 
 /** Every key Sira upserts; the dev stack and the tests register exactly these. */
 export const SIRA_SEARCH_ATTRIBUTES = [
@@ -27,7 +37,19 @@ export const SIRA_SEARCH_ATTRIBUTES = [
   CaseMinor,
   CaseOfficer,
   FlightId,
+  FlightStatus,
+  TravelDocStatus,
 ];
+
+/** Custom attributes per type that every supported visibility store (SQLite included) accepts. */
+export const SEARCH_ATTRIBUTE_LIMITS: Partial<Record<string, number>> = {
+  [SearchAttributeType.BOOL]: 3,
+  [SearchAttributeType.DATETIME]: 3,
+  [SearchAttributeType.KEYWORD]: 10,
+  [SearchAttributeType.INT]: 3,
+  [SearchAttributeType.DOUBLE]: 3,
+  [SearchAttributeType.TEXT]: 3,
+};
 
 const CLI_TYPE: Record<string, string> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',
