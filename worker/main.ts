@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createMailer } from '../activities/mailer';
@@ -48,8 +48,12 @@ export async function startWorker(config: Config, urls: { databaseUrl: string; s
   };
 }
 
+/** Keeps the SDK's own logs (bundler output, state changes) at warnings and above. */
 export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN') {
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } },
+  });
 }
 
 if (require.main === module) {
@@ -58,7 +62,8 @@ if (require.main === module) {
     console.error('npm run worker needs DATABASE_URL and SMTP_URL (npm start runs the whole stack with embedded defaults)');
     process.exit(1);
   }
-  // Runtime.install wires SIGINT/SIGTERM to a graceful worker shutdown.
+  // The Runtime wires SIGINT/SIGTERM to a graceful worker shutdown.
+  quietRuntime();
   startWorker(config, { databaseUrl: config.DATABASE_URL, smtpUrl: config.SMTP_URL })
     .then((w) => w.done)
     .catch((error) => {

@@ -6,7 +6,8 @@ import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
 import { startCase } from '../../platform/case-starter';
 import { CaseCentre, CaseNationality, CaseStage, CaseTrack } from '../../workflows/search-attributes';
 import { inCentreScope, seesAllCentres } from '../auth';
-import { caseInScope } from '../case-access';
+import { caseInScope, stepProblem } from '../case-access';
+import { getCaseState } from '../../workflows/case-messages';
 import { problem } from '../problem';
 import { route } from '../route';
 import { CaseIdParams } from '../schemas/common';
@@ -97,6 +98,26 @@ export const caseRoutes = [
         if (items.length >= query.limit) break;
       }
       return { status: 200, body: { items, total: items.length } };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/v1/cases/:caseId/live',
+    summary: 'Read the live state of a case',
+    tag: 'cases',
+    roles: CASE_READERS,
+    scope: 'case',
+    params: CaseIdParams,
+    responses: { 200: { description: "The case workflow's own state (a Query), with its open task and due date" } },
+    async handler({ params, caller, deps }) {
+      await caseInScope(deps, caller, params.caseId);
+      const handle = deps.temporal.workflow.getHandle(caseWorkflowId(params.caseId));
+      try {
+        return { status: 200, body: await deps.temporal.withDeadline(Date.now() + 10_000, () => handle.query(getCaseState)) };
+      } catch (error) {
+        throw stepProblem(error, params.caseId);
+      }
     },
   }),
 
