@@ -1,8 +1,10 @@
 import { type ActivityDeps, createCaseActivities } from './case-activities';
+import { createFlightActivities } from './flight-activities';
+import { createTravelDocumentActivities } from './travel-document-activities';
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCaseActivities(deps) };
+  return { ...createCaseActivities(deps), ...createTravelDocumentActivities(deps), ...createFlightActivities(deps) };
 }
 
 export type { ActivityDeps };

@@ -3,23 +3,32 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
 import { isReachable } from '../db';
+import { authFailureAuditor } from './audit';
+import { codecRouter } from './codec-endpoint';
 import type { ApiDeps } from './deps';
+import { apiRateLimit, liaisonRateLimit, securityHeaders } from './hardening';
+import { liaisonRouter } from './liaison';
 import { buildOpenApi } from './openapi';
-import { problem, problemHandler } from './problem';
+import { HttpProblem, problem, problemHandler } from './problem';
 import { toExpressHandler } from './route';
 import { ROUTES } from './routes';
 
 const BODY_LIMIT = '100kb';
 
 function bearerAuth(deps: ApiDeps): RequestHandler {
+  // A request refused here never reaches its route, so the refusal is audited here.
+  const auditRefusal = authFailureAuditor(ROUTES, deps);
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) return next(problem(401, 'a bearer token is required'));
     try {
+      if (!match) throw problem(401, 'a bearer token is required');
       req.caller = await deps.verifyToken(match[1]);
       next();
     } catch (error) {
+      await auditRefusal(req, error instanceof HttpProblem ? error.status : 500).catch((auditError) =>
+        req.log?.error({ err: auditError }, 'audit row not written'),
+      );
       next(error);
     }
   };
@@ -62,6 +71,10 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.use(middleware);
+  app.use(securityHeaders());
+  // Before the general body parser: the Temporal UI sends larger batches, under its own limit.
+  app.use('/codec', apiRateLimit(deps.config), codecRouter(deps));
+  app.use('/liaison', liaisonRateLimit(deps.config));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
   app.get('/health', (_req, res) => {
@@ -85,8 +98,9 @@ export function createApp(deps: ApiDeps) {
     res.json(openapi);
   });
 
-  app.use('/v1', bearerAuth(deps));
+  app.use('/v1', apiRateLimit(deps.config), bearerAuth(deps));
   for (const spec of ROUTES) app[spec.method](spec.path, toExpressHandler(spec, deps));
+  app.use('/liaison', liaisonRouter(deps));
   app.use((req, _res, next) => next(problem(404, `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

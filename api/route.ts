@@ -1,7 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Role } from '../domain/reference';
+import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
+import { caseInScope } from './case-access';
 import type { ApiDeps } from './deps';
 import { problem, validationProblem } from './problem';
 
@@ -38,6 +40,12 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   roles: readonly Role[];
   /** `case` when the route takes a :caseId checked against the caller's centres (404 outside scope). */
   scope?: 'case';
+  /**
+   * Which personal data the route reads or writes, for the audit log. Routes under /v1/cases,
+   * /v1/flights and /v1/travel-documents (and every `scope: 'case'` route) are audited by default;
+   * `false` opts a route out, an object names what it touches.
+   */
+  audit?: AuditTarget | false;
   params?: P;
   query?: Q;
   body?: B;
@@ -52,8 +60,8 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
 }
 
 export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler {
-  return async (req, res) => {
-    const caller = req.caller;
+  const target = auditTarget(spec);
+  const run = async (req: Request, res: Response, caller: Caller | undefined): Promise<RouteResult> => {
     if (!caller) throw problem(401, 'a bearer token is required');
     if (!spec.roles.includes(caller.role)) {
       throw problem(403, `the ${caller.role} role may not ${spec.summary.toLowerCase()}`);
@@ -65,13 +73,40 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
       return result.data;
     };
     const params = parse(spec.params, req.params, 'params');
+    // Scope before content: outside the caller's centres the answer is 404 whatever the body says.
+    if (spec.scope === 'case') await caseInScope(deps, caller, String((params as { caseId?: unknown })?.caseId ?? req.params.caseId));
     const query = parse(spec.query, req.query, 'query');
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (spec.body && hasBody && !req.is('application/json')) {
       throw problem(415, 'send the body as application/json');
     }
     const body = parse(spec.body, req.body, 'body');
-    const result = await spec.handler({ params, query, body, caller, deps, req, res } as RouteContext<unknown, unknown, unknown>);
+    return spec.handler({ params, query, body, caller, deps, req, res } as RouteContext<unknown, unknown, unknown>);
+  };
+
+  return async (req, res) => {
+    const caller = req.caller;
+    let result: RouteResult;
+    try {
+      result = await run(req, res, caller);
+    } catch (error) {
+      if (target) {
+        // A refused or failed attempt is audited too; the audit write failing must not hide the answer.
+        await recordAccess(deps, req, spec, target, statusOf(error), { caller }).catch((auditError) =>
+          req.log?.error({ err: auditError }, 'audit row not written'),
+        );
+      }
+      throw error;
+    }
+    if (target) {
+      try {
+        await recordAccess(deps, req, spec, target, result.status, { caller, body: result.body });
+      } catch (auditError) {
+        // No personal data leaves without its audit row; a write already happened, so it is answered.
+        req.log?.error({ err: auditError }, 'audit row not written');
+        if (spec.method === 'get') throw problem(503, 'the access could not be recorded; retry later');
+      }
+    }
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     if (result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);

@@ -1,9 +1,12 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { type CasePolicy, SLA_KEYS, type SlaKey } from '../domain/case-policy';
 import { parseDuration } from '../domain/duration';
 import { ceilingXof } from '../domain/money';
+import type { TravelDocumentPolicy } from '../domain/travel-document';
 import { HOST_COUNTRY } from '../domain/reference';
+import { parseCodecKeys } from './codec';
 
 const duration = (fallback: string) =>
   z
@@ -45,7 +48,33 @@ const EnvSchema = z.object({
   AUTH_JWKS_URL: optionalUrl,
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** Payload codec keys, `id:base64key` separated by commas; the first encrypts, all decrypt. */
+  SIRA_CODEC_KEYS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      if (text === undefined) return;
+      try {
+        parseCodecKeys(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /** Origins of the Temporal UI allowed to call the codec endpoint, separated by commas. */
+  TEMPORAL_UI_ORIGIN: z.string().optional(),
+  /** Requests per minute per bearer token on /v1 and per client address on /liaison. */
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_LIAISON_PER_MINUTE: z.coerce.number().int().positive().default(30),
   PROGRAMME_MANAGER_EMAIL: z.string().email().default('programme.manager@sira.local'),
+  /** Signs the embassy liaisons' links; derived from AUTH_SECRET when unset. */
+  LIAISON_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LIAISON_LINK_TTL: duration('30d'),
+  EMBASSY_REMINDER_INTERVAL: duration('7d'),
+  EMBASSY_REMINDERS: z.coerce.number().int().min(0).max(20).default(3),
+  /** How long before an issued travel document lapses its renewal is asked for, if the person is still here. */
+  TRAVEL_DOCUMENT_RENEWAL_LEAD: duration('7d'),
+  /** Who hears of a renewal; the case's centre (its supervisor address) when unset. */
+  TRAVEL_DOCUMENT_NOTIFY_EMAIL: z.string().email().optional(),
   REINTEGRATION_CEILING_EUR: z.coerce.number().positive().default(3000),
   ARRIVAL_CASH_GRANT_XOF: z.coerce.number().int().nonnegative().default(52_000),
   SUSTAINABILITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.66),
@@ -66,15 +95,32 @@ const EnvSchema = z.object({
   SLA_PLANNING: duration('30d'),
   SLA_APPROVAL: duration('7d'),
   SLA_DISBURSING: duration('60d'),
+  /** A passenger's fit-to-travel check may be at most this old at the flight's scheduled departure. */
+  FIT_TO_TRAVEL_WINDOW: duration('72h'),
+  /** A flight not departed this long after its scheduled time is flagged overdue. */
+  FLIGHT_DEPARTURE_GRACE: duration('6h'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
+const DEV_AUTH_SECRET = 'sira-development-secret-change-me-0123456789';
+
+/** Its own key, or one derived from AUTH_SECRET: a bearer token never verifies as a liaison link. */
+function liaisonLinkSecret(own: string | undefined, authSecret: string | undefined): string | undefined {
+  if (own) return own;
+  return authSecret && createHmac('sha256', authSecret).update('sira liaison links').digest('base64url');
+}
+
 export interface Config extends Env {
   /** Where the API is reached from outside (links in e-mails). */
   publicUrl: string;
+  /** Where the Temporal UI runs: the only origins the codec endpoint answers cross-origin. */
+  temporalUiOrigins: string[];
   dataDir: string;
   casePolicy: CasePolicy;
+  travelDocumentPolicy: TravelDocumentPolicy;
+  /** The HMAC key of liaison links; undefined only when neither it nor AUTH_SECRET is set. */
+  liaisonLinkSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -86,7 +132,8 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable means unset (as in `DATABASE_URL= npm start`).
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })));
   }
@@ -94,15 +141,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.AUTH_SECRET && !e.AUTH_JWKS_URL) {
     throw new ConfigError([{ variable: 'AUTH_SECRET', message: 'set AUTH_SECRET or AUTH_JWKS_URL in production' }]);
   }
+  if (e.NODE_ENV === 'production' && !e.SIRA_CODEC_KEYS) {
+    throw new ConfigError([{ variable: 'SIRA_CODEC_KEYS', message: 'set the payload encryption keys in production' }]);
+  }
   const slaMs = Object.fromEntries(
     SLA_KEYS.map((key) => [key, e[`SLA_${key.toUpperCase()}` as keyof Env] as number]),
   ) as Record<SlaKey, number>;
   return {
     ...e,
     // Development default only: production must bring its own (checked above).
-    AUTH_SECRET: e.AUTH_SECRET ?? (e.AUTH_JWKS_URL ? undefined : 'sira-development-secret-change-me-0123456789'),
+    AUTH_SECRET: e.AUTH_SECRET ?? (e.AUTH_JWKS_URL ? undefined : DEV_AUTH_SECRET),
+    temporalUiOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://localhost:${e.TEMPORAL_UI_PORT},http://127.0.0.1:${e.TEMPORAL_UI_PORT}`)
+      .split(',')
+      .map((o) => o.trim().replace(/\/$/, ''))
+      .filter(Boolean),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
+    travelDocumentPolicy: {
+      reminderIntervalMs: e.EMBASSY_REMINDER_INTERVAL,
+      maxReminders: e.EMBASSY_REMINDERS,
+      renewalLeadMs: e.TRAVEL_DOCUMENT_RENEWAL_LEAD,
+    },
+    liaisonLinkSecret: liaisonLinkSecret(e.LIAISON_LINK_SECRET, e.AUTH_SECRET ?? (e.AUTH_JWKS_URL ? undefined : DEV_AUTH_SECRET)),
     casePolicy: {
       hostCountry: HOST_COUNTRY,
       ceilingXof: ceilingXof(e.REINTEGRATION_CEILING_EUR),

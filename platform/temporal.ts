@@ -1,11 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from './codec';
 import type { Config } from './config';
 
-/** Connects to the configured Temporal server (TEMPORAL_ADDRESS, or the dev server's port). */
+/**
+ * Connects to the configured Temporal server (TEMPORAL_ADDRESS, or the dev server's port) with the
+ * payload codec, so everything this client sends is stored encrypted.
+ */
 export async function connectTemporal(config: Config): Promise<{ connection: Connection; client: Client }> {
   const address = temporalAddress(config);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
   return { connection, client };
 }
 

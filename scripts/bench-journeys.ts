@@ -2,6 +2,7 @@ import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { CaseActivities } from '../activities/case-activities';
+import { dataConverter } from '../platform/codec';
 import type { Actor } from '../domain/case-state';
 import type { Registration } from '../domain/registration';
 import globalSetup from '../tests/support/global-setup';
@@ -91,6 +92,7 @@ async function main() {
     taskQueue: baselineQueue,
     workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
     activities: baselineActivities,
+    dataConverter: dataConverter(stack.config),
     maxConcurrentActivityTaskExecutions: 50,
   });
   const policy = stack.config.casePolicy;

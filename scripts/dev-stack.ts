@@ -47,6 +47,8 @@ async function main() {
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(config.dataDir, 'temporal.db'),
         namespace: config.TEMPORAL_NAMESPACE,
+        // The UI decrypts payloads through the API's codec endpoint (signed-in managers, admins, supervisors).
+        codecEndpoint: `${config.publicUrl}/codec`,
       });
       stops.push(temporal.stop);
       uiUrl = temporal.uiUrl;

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverter } from '../platform/codec';
 
 export interface WorkerDeps extends ActivityDeps {
   connection: NativeConnection;
@@ -17,6 +18,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace,
     taskQueue,
     activities: createActivities(activityDeps),
+    // Payloads leave the worker encrypted; the codec runs outside the workflow sandbox.
+    dataConverter: dataConverter(activityDeps.config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     maxConcurrentActivityTaskExecutions: 50,
     ...tuning,

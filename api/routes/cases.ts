@@ -4,7 +4,7 @@ import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
 import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
 import { startCase } from '../../platform/case-starter';
-import { CaseCentre, CaseNationality, CaseStage, CaseTrack } from '../../workflows/search-attributes';
+import { CaseCentre, CaseDueAt, CaseNationality, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
 import { inCentreScope, seesAllCentres } from '../auth';
 import { caseInScope, stepProblem } from '../case-access';
 import { getCaseState } from '../../workflows/case-messages';
@@ -80,20 +80,24 @@ export const caseRoutes = [
     query: z.object({ centre: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     responses: { 200: { description: 'Open cases past their due date, from Temporal visibility' } },
     async handler({ query, caller, deps }) {
-      const filters = ["WorkflowType = 'returneeCase'", "ExecutionStatus = 'Running'", 'CaseOverdue = true'];
+      // Overdue travel-document requests (the embassy has not answered) are stuck work of a case too.
+      const filters = ["WorkflowType IN ('returneeCase', 'travelDocument')", "ExecutionStatus = 'Running'", 'CaseOverdue = true'];
       const scope = visibilityScope(deps.config, caller, query.centre);
       if (scope === null) return { status: 200, body: { items: [], total: 0 } };
       const items = [];
       for await (const wf of deps.temporal.workflow.list({ query: [...filters, ...scope].join(' AND ') })) {
         const sa = wf.typedSearchAttributes;
+        const isCase = wf.type === 'returneeCase';
         items.push({
-          caseId: caseIdFromWorkflowId(wf.workflowId),
+          kind: isCase ? 'case' : 'travel_document',
+          caseId: isCase ? caseIdFromWorkflowId(wf.workflowId) : undefined,
+          requestId: isCase ? undefined : wf.workflowId.slice('traveldoc:'.length),
           workflowId: wf.workflowId,
-          stage: sa.get(CaseStage),
+          stage: isCase ? sa.get(CaseStage) : sa.get(TravelDocStatus),
           centreCode: sa.get(CaseCentre),
           nationality: sa.get(CaseNationality),
           track: sa.get(CaseTrack),
-          dueAt: sa.getAll().find((p) => p.key.name === 'CaseDueAt')?.value ?? null,
+          dueAt: sa.get(CaseDueAt)?.toISOString() ?? null,
         });
         if (items.length >= query.limit) break;
       }

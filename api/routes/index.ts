@@ -1,8 +1,11 @@
 import type { RouteSpec } from '../route';
+import { auditRoutes } from './audit';
 import { caseRoutes } from './cases';
 import { caseStepRoutes } from './case-steps';
+import { flightRoutes } from './flights';
 import { referenceRoutes } from './reference';
 import { suspensionRoutes } from './suspensions';
+import { travelDocumentRoutes } from './travel-documents';
 
 /** Every authenticated /v1 route. Order matters where paths overlap (/v1/cases/stuck before /:caseId). */
-export const ROUTES: RouteSpec[] = [...referenceRoutes, ...suspensionRoutes, ...caseRoutes, ...caseStepRoutes];
+export const ROUTES: RouteSpec[] = [...referenceRoutes, ...suspensionRoutes, ...caseRoutes, ...caseStepRoutes, ...travelDocumentRoutes, ...flightRoutes, ...auditRoutes];

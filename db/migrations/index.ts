@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_reference';
 import * as m002 from './002_cases';
+import * as m003 from './003_flights';
+import * as m004 from './004_travel_documents';
+import * as m005 from './005_audit';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -8,6 +11,9 @@ type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 const MIGRATIONS: Record<string, Migration> = {
   '001_reference': m001,
   '002_cases': m002,
+  '003_flights': m003,
+  '004_travel_documents': m004,
+  '005_audit': m005,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

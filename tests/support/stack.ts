@@ -9,6 +9,7 @@ import { createMailer } from '../../activities/mailer';
 import { createDb, type Db } from '../../db';
 import { prepareDatabase } from '../../db/migrate';
 import type { Role } from '../../domain/reference';
+import { dataConverter } from '../../platform/codec';
 import { type Config, loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { type SmtpCatcher, startSmtpCatcher } from '../../platform/smtp-catcher';
@@ -83,7 +84,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const db = createDb(database.url);
   const mailer = createMailer(smtp.url, config.MAIL_FROM);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
   const nativeConnection = await NativeConnection.connect({ address });
 
   let worker: Worker | undefined;

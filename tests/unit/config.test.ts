@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../platform/config';
 import { DAY, HOUR } from './fixtures';
 
 const SECRET = 'a-production-secret-of-at-least-32-chars';
+const CODEC_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** The ConfigError that loadConfig throws for this environment; fails the test when it loads. */
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -170,7 +171,14 @@ describe('loadConfig refuses bad values with a ConfigError naming the variable',
     expect(error.issues[0].message).toMatch(/increasing durations/);
   });
 
-  it.each(['90d,,365d', '90d,later', ''])('MONITORING_VISITS must be durations (%j)', (value) => {
+  it('an empty variable counts as unset', () => {
+    const config = loadConfig({ MONITORING_VISITS: '', DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.casePolicy.monitoringVisitOffsetsMs).toEqual([90 * DAY, 180 * DAY, 365 * DAY]);
+  });
+
+  it.each(['90d,,365d', '90d,later', ' '])('MONITORING_VISITS must be durations (%j)', (value) => {
     expect(variables(configError({ MONITORING_VISITS: value }))).toEqual(['MONITORING_VISITS']);
   });
 
@@ -207,13 +215,13 @@ describe('production', () => {
   });
 
   it('starts with an AUTH_SECRET of at least 32 characters', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: SECRET });
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: SECRET, SIRA_CODEC_KEYS: CODEC_KEYS });
     expect(config.NODE_ENV).toBe('production');
     expect(config.AUTH_SECRET).toBe(SECRET);
   });
 
   it('starts with an AUTH_JWKS_URL and then has no shared secret at all', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.org/jwks' });
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.org/jwks', SIRA_CODEC_KEYS: CODEC_KEYS });
     expect(config.AUTH_SECRET).toBeUndefined();
   });
 });

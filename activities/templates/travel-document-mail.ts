@@ -1,0 +1,104 @@
+import type { LiaisonFacts } from '../../db/queries/travel-documents';
+import { escapeHtml } from './html';
+import { formatDate, type Language, textsFor } from './travel-document-texts';
+
+export interface MailBody {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const shortRef = (requestId: string) => requestId.slice(0, 8).toUpperCase();
+
+/**
+ * The e-mail to the embassy: the request, a reminder of it, or a renewal. It carries only what the
+ * embassy needs to identify its national, and the signed link that answers this request.
+ */
+export function embassyMail(
+  facts: LiaisonFacts,
+  what: { kind: 'request' } | { kind: 'renewal' } | { kind: 'reminder'; n: number; of: number; renewal: boolean },
+  link: { url: string; expiresAt: Date },
+): MailBody {
+  const language: Language = facts.embassy?.language ?? 'fr';
+  const t = textsFor(language);
+  const doc = t.documentTypes[facts.documentType] ?? facts.documentType;
+  const centre = `${facts.centre.name} (${facts.centre.city})`;
+  const base = what.kind === 'renewal' || (what.kind === 'reminder' && what.renewal) ? t.subject.renewal : t.subject.request;
+  const subject =
+    what.kind === 'reminder'
+      ? `${t.subject.reminder} ${what.n}/${what.of} — ${base} — ${t.reference} ${shortRef(facts.requestId)}`
+      : `${base} — ${t.reference} ${shortRef(facts.requestId)}`;
+  const intro: string[] = [];
+  if (what.kind === 'reminder') intro.push(t.reminderIntro(what.n, what.of, formatDate(facts.requestedAt.slice(0, 10), language)));
+  if ((what.kind === 'renewal' || (what.kind === 'reminder' && what.renewal)) && facts.document) {
+    intro.push(t.renewalIntro(doc, facts.document.number, formatDate(facts.document.validUntil, language)));
+  } else {
+    intro.push(t.requestIntro(doc, centre));
+  }
+  const rows: [string, string][] = [
+    [t.familyName, facts.person.familyName],
+    [t.givenName, facts.person.givenName],
+    [t.sexLabel, t.sex[facts.person.sex] ?? facts.person.sex],
+    [t.dateOfBirth, formatDate(facts.person.dateOfBirth, language)],
+    [t.nationality, facts.person.nationality],
+    [t.documentType, doc],
+    [t.plannedDeparture, formatDate(facts.plannedDeparture, language)],
+    [t.reference, facts.requestId],
+  ];
+  const until = formatDate(link.expiresAt.toISOString().slice(0, 10), language);
+  const text = [
+    t.greeting,
+    '',
+    ...intro,
+    '',
+    `${t.person}:`,
+    ...rows.map(([k, v]) => `  ${k}: ${v}`),
+    '',
+    t.answerBy(until),
+    link.url,
+    t.linkWarning,
+    '',
+    t.signature,
+  ].join('\n');
+  const html = [
+    `<!doctype html><html lang="${language}"><body>`,
+    `<p>${escapeHtml(t.greeting)}</p>`,
+    ...intro.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<table>${rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
+    `<p>${escapeHtml(t.answerBy(until))}<br><a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a></p>`,
+    `<p><small>${escapeHtml(t.linkWarning)}</small></p>`,
+    `<p>${escapeHtml(t.signature)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** To the programme manager, in the programme's working language: codes and dates, no personal data. */
+export function escalationMail(facts: LiaisonFacts, publicUrl: string, remindersSent: number): MailBody {
+  const subject = `[Sira] Embassy not answering: travel document ${shortRef(facts.requestId)} (${facts.embassy?.country ?? ''})`;
+  const text = [
+    `The ${facts.embassy?.name ?? 'embassy'} has not answered travel-document request ${facts.requestId}`,
+    `sent on ${facts.requestedAt.slice(0, 10)}, after ${remindersSent} reminder(s). The request is now flagged overdue.`,
+    '',
+    `Case: ${facts.caseId} (centre ${facts.centre.code})`,
+    `Document: ${facts.documentType}; planned departure ${facts.plannedDeparture}`,
+    `Liaison: ${facts.embassy?.liaisonEmail ?? 'none on file'}`,
+    '',
+    `Open it: ${publicUrl}/v1/travel-documents/${facts.requestId}`,
+  ].join('\n');
+  return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
+}
+
+/** To the case's officer (or the configured address): a renewal went out on its own. */
+export function renewalNoticeMail(facts: LiaisonFacts, publicUrl: string): MailBody {
+  const subject = `[Sira] Travel document renewal requested: case ${facts.caseId.slice(0, 8)}`;
+  const text = [
+    `The travel document ${facts.document?.number ?? ''} for case ${facts.caseId} lapses on ${facts.document?.validUntil ?? '?'}`,
+    `and the person has not departed yet (planned departure ${facts.plannedDeparture}).`,
+    `Sira has asked the ${facts.embassy?.name ?? 'embassy'} to renew it (request ${facts.requestId}).`,
+    'The person can still travel on the current document until it lapses.',
+    '',
+    `Follow it: ${publicUrl}/v1/travel-documents/${facts.requestId}`,
+  ].join('\n');
+  return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
+}

@@ -1,0 +1,57 @@
+import type { Db } from '../index';
+
+export type AuditOutcome = 'succeeded' | 'denied' | 'rejected' | 'failed';
+
+export interface AuditEntry {
+  actorSub: string | null;
+  actorRole: string | null;
+  action: string;
+  route: string;
+  objectType: string;
+  objectId: string | null;
+  requestId: string | null;
+  clientIp: string | null;
+  outcome: AuditOutcome;
+  httpStatus: number;
+}
+
+export async function appendAuditEntry(db: Db, entry: AuditEntry): Promise<void> {
+  await db('audit_log').insert({
+    actor_sub: entry.actorSub,
+    actor_role: entry.actorRole,
+    action: entry.action,
+    route: entry.route,
+    object_type: entry.objectType,
+    object_id: entry.objectId,
+    request_id: entry.requestId,
+    client_ip: entry.clientIp,
+    outcome: entry.outcome,
+    http_status: entry.httpStatus,
+  });
+}
+
+/** One object's trail, newest first. */
+export async function listAuditEntries(db: Db, objectType: string, objectId: string, page: { page: number; pageSize: number }) {
+  const base = db('audit_log').where({ object_type: objectType, object_id: objectId });
+  const [{ count }] = await base.clone().count<{ count: string }[]>({ count: '*' });
+  const rows = await base
+    .clone()
+    .orderBy('id', 'desc')
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize);
+  return {
+    total: Number(count),
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      actorSub: r.actor_sub,
+      actorRole: r.actor_role,
+      action: r.action,
+      route: r.route,
+      outcome: r.outcome as AuditOutcome,
+      httpStatus: r.http_status,
+      requestId: r.request_id,
+      clientIp: r.client_ip,
+    })),
+  };
+}

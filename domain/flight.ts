@@ -1,0 +1,171 @@
+/**
+ * A charter flight (DOMAIN.md, Charter flights): its manifest, the checks each passenger needs
+ * before boarding, and the states the flight goes through. Pure: no I/O, shared by the flight
+ * workflow and the API.
+ */
+
+export const FLIGHT_STATUSES = ['planned', 'manifest_open', 'locked', 'departed', 'arrived', 'closed', 'cancelled'] as const;
+export type FlightStatus = (typeof FLIGHT_STATUSES)[number];
+
+/** Before departure a flight can still be cancelled, and it holds its passengers' seats. */
+export const PRE_DEPARTURE: readonly FlightStatus[] = ['planned', 'manifest_open', 'locked'];
+/** A flight whose manifest still books its passengers: nobody may be on two of these at once. */
+export const OPEN_FLIGHT_STATUSES: readonly FlightStatus[] = ['planned', 'manifest_open', 'locked', 'departed'];
+
+export function isFinished(status: FlightStatus): boolean {
+  return status === 'closed' || status === 'cancelled';
+}
+
+export interface FlightPolicy {
+  /** A fit-to-travel check older than this before the scheduled departure no longer counts. */
+  fitToTravelWindowMs: number;
+  /** A flight not departed this long after its scheduled time is overdue. */
+  departureGraceMs: number;
+}
+
+/** Timestamps given in a request may run ahead of the server's clock by this much. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The checks a passenger needs to board, as recorded on the manifest. */
+export interface PassengerChecks {
+  consentSignedAt?: string;
+  fitToTravelAt?: string;
+  unaccompaniedMinor: boolean;
+  /** Whether an escort is named; the escort's name itself stays in Postgres. */
+  escortNamed: boolean;
+}
+
+/** The identity keys that make two manifest entries the same person. */
+export interface PassengerIdentity {
+  biometricRef?: string;
+  documentNumber?: string;
+}
+
+/**
+ * One passenger as the flight workflow holds them: checks and identity keys, never a name or a date
+ * of birth (those live in Postgres, in the manifest entry's row).
+ */
+export interface ManifestEntry extends PassengerChecks, PassengerIdentity {
+  passengerId: string;
+  nationality: string;
+  addedAt: string;
+  boarding?: 'boarded' | 'no_show';
+}
+
+/** A passenger whose checks fail, and why: what a refused lock lists. */
+export interface PassengerFailure {
+  passengerId: string;
+  problems: string[];
+}
+
+export interface FlightPlan {
+  flightId: string;
+  flightNumber: string;
+  /** `<country>-<airport>`, e.g. `LBY-TIP`. */
+  origin: string;
+  destination: string;
+  scheduledDeparture: string;
+  capacity: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface FlightState extends FlightPlan {
+  status: FlightStatus;
+  /** Incremented by every applied step; keys the step's event row. */
+  seq: number;
+  overdue: boolean;
+  passengers: ManifestEntry[];
+  lockedAt?: string;
+  departure?: { departedAt: string; noShows: string[]; recordedAt: string; by: string };
+  arrival?: { arrivedAt: string; centreCode: string; recordedAt: string; by: string };
+  /** Filled when the flight closes: how each boarded passenger's case came about. */
+  cases?: { opened: number; attached: number; unresolved: number };
+  cancellation?: { reason: string; at: string; by: string };
+  closedAt?: string;
+}
+
+export function newFlightState(plan: FlightPlan): FlightState {
+  return { ...plan, status: 'planned', seq: 0, overdue: false, passengers: [] };
+}
+
+/** The ISO 3166 alpha-3 country of an `LBY-TIP`-style airport code. */
+export function countryOf(airport: string): string {
+  return airport.slice(0, 3);
+}
+
+/** When the flight becomes overdue if it has not departed; undefined once that no longer applies. */
+export function overdueAt(state: FlightState, policy: FlightPolicy): number | undefined {
+  if (!PRE_DEPARTURE.includes(state.status) || state.overdue) return undefined;
+  return Date.parse(state.scheduledDeparture) + policy.departureGraceMs;
+}
+
+export function isOverdue(state: Pick<FlightState, 'status' | 'scheduledDeparture'>, policy: FlightPolicy, now: number): boolean {
+  return PRE_DEPARTURE.includes(state.status) && now >= Date.parse(state.scheduledDeparture) + policy.departureGraceMs;
+}
+
+const hours = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)} minutes`);
+
+/**
+ * What stops this passenger from boarding a flight scheduled at `scheduledDeparture`; empty when
+ * nothing does. Used when the passenger is added, when their checks change and again at lock.
+ */
+export function passengerProblems(
+  checks: PassengerChecks,
+  scheduledDeparture: string,
+  policy: FlightPolicy,
+  now: number,
+): string[] {
+  const problems: string[] = [];
+  if (!checks.consentSignedAt) problems.push('no signed consent');
+  else if (Date.parse(checks.consentSignedAt) > now + CLOCK_SKEW_MS) problems.push('consentSignedAt is in the future');
+  if (!checks.fitToTravelAt) {
+    problems.push('no fit-to-travel check');
+  } else {
+    const checkedAt = Date.parse(checks.fitToTravelAt);
+    const earliest = Date.parse(scheduledDeparture) - policy.fitToTravelWindowMs;
+    if (checkedAt > now + CLOCK_SKEW_MS) problems.push('fitToTravelAt is in the future');
+    else if (checkedAt < earliest) {
+      problems.push(
+        `the fit-to-travel check of ${checks.fitToTravelAt} is more than ${hours(policy.fitToTravelWindowMs)} before the scheduled departure`,
+      );
+    }
+  }
+  if (checks.unaccompaniedMinor && !checks.escortNamed) problems.push('an unaccompanied minor needs a named escort');
+  return problems;
+}
+
+/** Every passenger on the manifest whose checks fail, in manifest order. */
+export function manifestFailures(state: FlightState, policy: FlightPolicy, now: number): PassengerFailure[] {
+  return state.passengers
+    .map((p) => ({ passengerId: p.passengerId, problems: passengerProblems(p, state.scheduledDeparture, policy, now) }))
+    .filter((f) => f.problems.length > 0);
+}
+
+/** True when both name the same biometric reference or the same document number. */
+export function samePerson(a: PassengerIdentity, b: PassengerIdentity): boolean {
+  return (
+    (a.biometricRef !== undefined && a.biometricRef === b.biometricRef) ||
+    (a.documentNumber !== undefined && a.documentNumber === b.documentNumber)
+  );
+}
+
+export function boardedPassengers(state: FlightState): ManifestEntry[] {
+  return state.passengers.filter((p) => p.boarding === 'boarded');
+}
+
+/**
+ * The flight without its manifest: what Updates answer and activities record, so that neither grows
+ * with the number of passengers (a 160-seat manifest would otherwise be copied into every event).
+ */
+export type FlightSummary = Omit<FlightState, 'passengers'> & { passengerCount: number; boarded: number; noShows: number };
+
+export function summarize(state: FlightState): FlightSummary {
+  const { passengers, ...rest } = state;
+  return {
+    ...rest,
+    passengerCount: passengers.length,
+    boarded: passengers.filter((p) => p.boarding === 'boarded').length,
+    noShows: passengers.filter((p) => p.boarding === 'no_show').length,
+  };
+}

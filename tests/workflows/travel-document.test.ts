@@ -1,0 +1,273 @@
+import type { Connection, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { TravelDocumentActivities } from '../../activities/travel-document-activities';
+import { messageKey, type TravelDocumentPolicy, type TravelDocumentState } from '../../domain/travel-document';
+import { SIRA_SEARCH_ATTRIBUTES, TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
+import { travelDocument } from '../../workflows/travel-document';
+import { answerTravelDocumentRequest, getTravelDocumentState } from '../../workflows/travel-document-messages';
+import { quietTemporalLogs } from '../support/stack';
+
+const DAY = 86_400_000;
+const policy: TravelDocumentPolicy = { reminderIntervalMs: 7 * DAY, maxReminders: 3, renewalLeadMs: 7 * DAY };
+
+/** Activities that record what they were asked, standing in for Postgres, SMTP and the case. */
+function recordingActivities(standing: { stage: string; holdsRequest: boolean } = { stage: 'travel_document', holdsRequest: true }) {
+  const calls = {
+    mail: [] as { key: string }[],
+    told: [] as { outcome: string; validUntil?: string; reason?: string }[],
+    events: [] as string[],
+    standing,
+  };
+  const activities: TravelDocumentActivities = {
+    async recordTravelDocumentProgress({ event }) {
+      calls.events.push(event.kind);
+    },
+    async sendTravelDocumentMail({ requestId, message }) {
+      calls.mail.push({ key: messageKey(requestId, message).replace(requestId, 'R') });
+      return 'sent';
+    },
+    async tellCaseTravelDocumentOutcome({ outcome, validUntil, reason }) {
+      calls.told.push({ outcome, validUntil, reason });
+      return 'recorded';
+    },
+    async caseTravelDocumentStanding() {
+      return calls.standing;
+    },
+  };
+  return { calls, activities };
+}
+
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: process.env.SIRA_TEST_TEST_SERVER! } },
+  });
+  const E = temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    SIRA_SEARCH_ATTRIBUTES.map((k) => [
+      k.name,
+      k.type === 'KEYWORD' ? E.INDEXED_VALUE_TYPE_KEYWORD : k.type === 'BOOL' ? E.INDEXED_VALUE_TYPE_BOOL : E.INDEXED_VALUE_TYPE_DATETIME,
+    ]),
+  );
+  await (env.connection as Connection).operatorService.addSearchAttributes({ namespace: env.namespace, searchAttributes });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+type Start = (plannedDeparture?: string) => Promise<WorkflowHandle<typeof travelDocument>>;
+
+/** Runs `body` with a worker on its own task queue, then terminates what it started (timers would hold the clock). */
+async function withWorker<T>(activities: TravelDocumentActivities, body: (start: Start) => Promise<T>): Promise<T> {
+  const taskQueue = `td-${randomUUID()}`;
+  const started: WorkflowHandle<typeof travelDocument>[] = [];
+  const start: Start = async (plannedDeparture) => {
+    const requestId = randomUUID();
+    const now = (await env.currentTimeMs());
+    const handle = await env.client.workflow.start(travelDocument, {
+      workflowId: `traveldoc:${requestId}`,
+      taskQueue,
+      args: [
+        {
+          policy,
+          request: {
+            requestId,
+            caseId: randomUUID(),
+            country: 'GIN',
+            centreCode: 'BKO-MMEIA',
+            documentType: 'laissez_passer',
+            plannedDeparture: plannedDeparture ?? isoDate(now + 20 * DAY),
+            requestedBy: 'awa',
+            requestedAt: new Date(now).toISOString(),
+          },
+        },
+      ],
+    });
+    started.push(handle);
+    return handle;
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
+    activities,
+  });
+  try {
+    return await worker.runUntil(body(start));
+  } finally {
+    for (const handle of started) await handle.terminate().catch(() => undefined);
+  }
+}
+
+/**
+ * Polls the workflow's query until `until` holds. Tests poll rather than await `result()`: on the
+ * time-skipping server a `result()` left the next test's `env.sleep` hanging.
+ */
+async function settle(handle: WorkflowHandle<typeof travelDocument>, until: (s: TravelDocumentState) => boolean): Promise<TravelDocumentState> {
+  for (let i = 0; i < 50; i++) {
+    const state = await handle.query(getTravelDocumentState);
+    if (until(state)) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the workflow did not settle');
+}
+
+test('reminders go out at 7, 14 and 21 days, the escalation a week after the third, then nothing', async () => {
+  const { calls, activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    const handle = await start();
+    await settle(handle, (s) => s.status === 'sent');
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+
+    await env.sleep(7 * DAY - 60_000);
+    expect(calls.mail).toHaveLength(1);
+    await env.sleep(2 * 60_000);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:reminder:1']);
+    await env.sleep(7 * DAY);
+    await env.sleep(7 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual([
+      'traveldoc:R:request',
+      'traveldoc:R:reminder:1',
+      'traveldoc:R:reminder:2',
+      'traveldoc:R:reminder:3',
+    ]);
+    expect((await handle.query(getTravelDocumentState)).overdue).toBe(false);
+
+    await env.sleep(7 * DAY);
+    expect(calls.mail.map((m) => m.key).slice(4)).toEqual(['traveldoc:R:escalation']);
+    const overdue = await handle.query(getTravelDocumentState);
+    expect(overdue).toMatchObject({ status: 'sent', overdue: true, remindersSent: 3 });
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(TravelDocOverdue)).toBe(true);
+    expect(description.typedSearchAttributes.get(TravelDocStatus)).toBe('sent');
+
+    await env.sleep(60 * DAY);
+    expect(calls.mail).toHaveLength(5);
+  });
+});
+
+test('no reminder after an answer; an issued document sends the case on, a refusal ends the request', async () => {
+  const { calls, activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    const issued = await start(isoDate((await env.currentTimeMs()) + 20 * DAY));
+    await settle(issued, (s) => s.status === 'sent');
+    await env.sleep(8 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:reminder:1']);
+
+    const tooShort = isoDate((await env.currentTimeMs()) + 5 * DAY);
+    await expect(
+      issued.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'issued', documentNumber: 'LP-1', validUntil: tooShort }, round: 0 }] }),
+    ).rejects.toMatchObject({ cause: { type: 'invalid_answer', message: expect.stringMatching(/before the planned departure/) } });
+
+    const validUntil = isoDate((await env.currentTimeMs()) + 60 * DAY);
+    const after = await issued.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-1', validUntil }, round: 0 }],
+    });
+    expect(after.status).toBe('issued');
+    await settle(issued, (s) => s.caseToldOf === '0:issued');
+    expect(calls.told).toEqual([{ outcome: 'issued', validUntil }]);
+    await expect(
+      issued.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'again' }, round: 0 }] }),
+    ).rejects.toMatchObject({ cause: { type: 'already_answered' } });
+    await env.sleep(30 * DAY);
+    expect(calls.mail).toHaveLength(2);
+
+    const refused = await start();
+    await settle(refused, (s) => s.status === 'sent');
+    await refused.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'not a national' }, round: 0 }] });
+    const final = await settle(refused, (s) => s.finished);
+    expect(final).toMatchObject({ status: 'refused', finished: true, refusalReason: 'not a national' });
+    expect(calls.told[1]).toEqual({ outcome: 'refused', validUntil: undefined, reason: 'not a national' });
+  });
+});
+
+test('an interview restarts the reminder clock from the interview day', async () => {
+  const { calls, activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    const handle = await start(isoDate((await env.currentTimeMs()) + 40 * DAY));
+    await settle(handle, (s) => s.status === 'sent');
+    const interviewAt = new Date((await env.currentTimeMs()) + 3 * DAY).toISOString();
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'interview', interviewAt, interviewPlace: 'Consulate, ACI 2000' }, round: 0 }],
+    });
+    await env.sleep(9 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+    await env.sleep(2 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:interview:1:reminder:1']);
+  });
+});
+
+test('a document about to lapse before the departure is renewed in the same request, and the officer is told', async () => {
+  const { calls, activities } = recordingActivities({ stage: 'ready_to_depart', holdsRequest: true });
+  await withWorker(activities, async (start) => {
+    const handle = await start(isoDate((await env.currentTimeMs()) + 10 * DAY));
+    await settle(handle, (s) => s.status === 'sent');
+    const validUntil = isoDate((await env.currentTimeMs()) + 30 * DAY);
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-7', validUntil }, round: 0 }],
+    });
+    await settle(handle, (s) => s.caseToldOf === '0:issued');
+
+    // Renewal is due seven days before the end of validity (the document covers its last day).
+    await env.sleep(22 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+    await env.sleep(2 * DAY);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:renewal:1:officer', 'traveldoc:R:renewal:1']);
+    const renewing = await handle.query(getTravelDocumentState);
+    expect(renewing).toMatchObject({ status: 'renewal_requested', round: 1, document: { number: 'LP-7', validUntil } });
+
+    // The old link cannot answer the renewal; the renewal's can.
+    await expect(
+      handle.executeUpdate(answerTravelDocumentRequest, {
+        args: [{ answer: { decision: 'issued', documentNumber: 'LP-8', validUntil: isoDate((await env.currentTimeMs()) + 60 * DAY) }, round: 0 }],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'stale_link' } });
+    const renewedUntil = isoDate((await env.currentTimeMs()) + 60 * DAY);
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-8', validUntil: renewedUntil }, round: 1 }],
+    });
+    await settle(handle, (s) => s.caseToldOf === '1:issued');
+    expect(calls.told).toEqual([
+      { outcome: 'issued', validUntil },
+      { outcome: 'issued', validUntil: renewedUntil },
+    ]);
+  });
+});
+
+test('an unanswered renewal lets the document lapse: the case is told it expired', async () => {
+  const { calls, activities } = recordingActivities({ stage: 'ready_to_depart', holdsRequest: true });
+  await withWorker(activities, async (start) => {
+    const handle = await start(isoDate((await env.currentTimeMs()) + 5 * DAY));
+    await settle(handle, (s) => s.status === 'sent');
+    const validUntil = isoDate((await env.currentTimeMs()) + 10 * DAY);
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-9', validUntil }, round: 0 }],
+    });
+    await env.sleep(12 * DAY);
+    const final = await settle(handle, (s) => s.finished);
+    expect(final).toMatchObject({ status: 'expired', finished: true });
+    expect(calls.told.map((t) => t.outcome)).toEqual(['issued', 'expired']);
+  });
+});
+
+test('a person who has left needs no renewal: the request finishes as issued', async () => {
+  const { calls, activities } = recordingActivities({ stage: 'completed', holdsRequest: false });
+  await withWorker(activities, async (start) => {
+    const handle = await start(isoDate((await env.currentTimeMs()) + 5 * DAY));
+    await settle(handle, (s) => s.status === 'sent');
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-10', validUntil: isoDate((await env.currentTimeMs()) + 20 * DAY) }, round: 0 }],
+    });
+    await env.sleep(20 * DAY);
+    expect(await settle(handle, (s) => s.finished)).toMatchObject({ status: 'issued', finished: true });
+    expect(calls.mail).toHaveLength(1);
+  });
+});
