@@ -48,13 +48,56 @@ async function main() {
     await post(`/v1/cases/${onward}/reception`, { centreCode: 'BKO-MMEIA' });
     await post(`/v1/cases/${onward}/closure`, { reason: 'withdrew' }, supervisor);
 
-    for (const [name, caseId] of [['returnee-case-reintegration', full], ['returnee-case-onward-closed', onward]]) {
-      const handle = stack.client.workflow.getHandle(caseWorkflowId(caseId));
-      await handle.result();
+    // A charter flight: three passengers, one no-show, arrival opening two cases.
+    const movement = await stack.token('movement_officer', { sub: 'moussa' });
+    const HOUR = 3_600_000;
+    const flight = await post('/v1/flights', { flightNumber: '5A 1033', origin: 'LBY-TIP', destination: 'MLI-BKO', scheduledDeparture: new Date(Date.now() + 2 * HOUR).toISOString(), capacity: 3 }, movement);
+    const passengers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await post(`/v1/flights/${flight.flightId}/passengers`, {
+        person: { familyName: 'Konaté', givenName: `Bakary ${i}`, sex: 'M', dateOfBirth: '1994-05-20', nationality: 'MLI' },
+        vulnerabilities: [],
+        unaccompaniedMinor: false,
+        biometricRef: `REC-${Date.now()}-${i}`,
+        consentSignedAt: new Date(Date.now() - 24 * HOUR).toISOString(),
+        fitToTravelAt: new Date(Date.now() - HOUR).toISOString(),
+      }, movement);
+      passengers.push(p.passengerId);
+    }
+    await post(`/v1/flights/${flight.flightId}/lock`, {}, movement);
+    await post(`/v1/flights/${flight.flightId}/departure`, { departedAt: now(), noShows: [passengers[2]] }, movement);
+    await post(`/v1/flights/${flight.flightId}/arrival`, { arrivedAt: now(), centreCode: 'BKO-MMEIA' }, movement);
+
+    // A travel document issued by the embassy through its link; the person then departs.
+    const { caseId: transit } = await post('/v1/cases', registrationBody({ person: { nationality: 'GIN' } }));
+    await post(`/v1/cases/${transit}/reception`, { centreCode: 'BKO-MMEIA' });
+    const planned = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const { requestId } = await post(`/v1/cases/${transit}/travel-documents`, { documentType: 'laissez_passer', plannedDeparture: planned });
+    const mail = await stack.smtp.waitFor((m) => m.text.includes(requestId) || m.text.includes('/liaison/requests/'));
+    const link = /https?:\/\/[^/\s]+(\/liaison\/requests\/[0-9a-f-]+\?token=[A-Za-z0-9._-]+)/.exec(mail.text)![1];
+    const validUntil = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const answer = await stack.api.post(link).send({ decision: 'issued', documentNumber: 'LP-2026-0042', validUntil });
+    if (answer.status >= 300) throw new Error(`liaison answer: ${answer.status} ${answer.text}`);
+    for (let i = 0; i < 100 && (await stack.db('cases').where({ case_id: transit }).first('stage')).stage !== 'ready_to_depart'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await post(`/v1/cases/${transit}/departure`, { departedAt: now(), transport: 'bus', handoverTo: 'OIM Guinée' });
+
+    const recordings: [string, string, boolean][] = [
+      ['returnee-case-reintegration', caseWorkflowId(full), true],
+      ['returnee-case-onward-closed', caseWorkflowId(onward), true],
+      ['returnee-case-onward-departed', caseWorkflowId(transit), true],
+      ['charter-flight', `flight:${flight.flightId}`, true],
+      // Still running (it waits to see whether the document needs renewing): a partial history replays too.
+      ['travel-document-issued', `traveldoc:${requestId}`, false],
+    ];
+    for (const [name, workflowId, finished] of recordings) {
+      const handle = stack.client.workflow.getHandle(workflowId);
+      if (finished) await handle.result();
       // Binary protobuf: the SDK's JSON reader trips over two protobufjs copies in node_modules.
       const history = await handle.fetchHistory();
       await writeFile(path.join(out, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
-      console.log(`recorded ${name}`);
+      console.log(`recorded ${name} (${(await handle.describe()).historyLength} events)`);
     }
   } finally {
     await stack.stop();
