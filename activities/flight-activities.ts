@@ -13,6 +13,7 @@ import { caseStepUpdates } from '../workflows/case-messages';
 import type { PassengerInput } from '../workflows/flight-messages';
 import { caseWorkflowId, flightWorkflowId } from '../workflows/ids';
 import type { ActivityDeps } from './case-activities';
+import { personFromRow } from '../db/queries/rows';
 
 /** How many cases the arrival opens at once: enough to keep Temporal busy, few enough not to flood it. */
 export const ARRIVAL_CONCURRENCY = 20;
@@ -197,14 +198,7 @@ export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
           const registration: Registration = {
             caseId: ownCaseId,
             track: trackFor(p.nationality, config.casePolicy.hostCountry),
-            person: {
-              familyName: p.family_name,
-              givenName: p.given_name,
-              sex: p.sex,
-              dateOfBirth: p.date_of_birth,
-              nationality: p.nationality,
-              phone: p.phone ?? undefined,
-            },
+            person: personFromRow(p),
             arrival: { mode: 'charter', arrivedAt: arrival.arrivedAt, fromCountry, flightId },
             centreCode: arrival.centreCode,
             residenceRegion: p.residence_region ?? undefined,

@@ -1,4 +1,5 @@
 import type { Db } from '../index';
+import { iso, personFromRow } from './rows';
 
 export interface CaseListFilter {
   stage?: string;
@@ -59,9 +60,6 @@ export function caseSummary(row: Row) {
   };
 }
 
-function iso(value: unknown): string | null {
-  return value instanceof Date ? value.toISOString() : ((value as string | null) ?? null);
-}
 
 export async function listCases(db: Db, f: CaseListFilter) {
   const base = db('cases').where((q) => {
@@ -99,14 +97,7 @@ export async function caseDetail(db: Db, caseId: string) {
     ...caseSummary(row),
     workflowId: row.workflow_id,
     officer: row.officer,
-    person: {
-      familyName: row.family_name,
-      givenName: row.given_name,
-      sex: row.sex,
-      dateOfBirth: row.date_of_birth,
-      nationality: row.nationality,
-      phone: row.phone ?? undefined,
-    },
+    person: personFromRow(row),
     arrival: { mode: row.arrival_mode, arrivedAt: iso(row.arrived_at), fromCountry: row.from_country, flightId: row.flight_id ?? undefined },
     residenceRegion: row.residence_region ?? undefined,
     vulnerabilities: row.vulnerabilities,

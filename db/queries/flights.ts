@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { FlightSummary } from '../../domain/flight';
 import type { Db } from '../index';
+import { iso, personFromRow } from './rows';
 
 /** The columns of `flights` that mirror the workflow's state, for lists and reads. */
 export function flightColumns(state: FlightSummary, at: string) {
@@ -71,9 +72,6 @@ export async function findOpenBooking(db: Db, identity: { biometricRef?: string;
 
 type Row = Record<string, unknown>;
 
-function iso(value: unknown): string | null {
-  return value instanceof Date ? value.toISOString() : ((value as string | null) ?? null);
-}
 
 export function flightSummary(row: Row) {
   return {
@@ -124,14 +122,7 @@ export async function listFlights(db: Db, f: FlightListFilter) {
 export function passengerSummary(p: Row) {
   return {
     passengerId: p.passenger_id,
-    person: {
-      familyName: p.family_name,
-      givenName: p.given_name,
-      sex: p.sex,
-      dateOfBirth: p.date_of_birth,
-      nationality: p.nationality,
-      phone: p.phone ?? undefined,
-    },
+    person: personFromRow(p),
     residenceRegion: p.residence_region ?? undefined,
     vulnerabilities: p.vulnerabilities,
     unaccompaniedMinor: p.unaccompanied_minor,

@@ -1,15 +1,14 @@
+import { runWithWorker, startTimeSkippingEnv } from '../support/time-skipping';
 import { Context } from '@temporalio/activity';
-import type { Connection, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { type FlightActivities, openWithHeartbeats, passengerCaseId } from '../../activities/flight-activities';
 import type { FlightPolicy } from '../../domain/flight';
 import { charterFlight } from '../../workflows/flight';
 import { awaitFlightRecorded, flightUpdates, getFlightState, type PassengerInput } from '../../workflows/flight-messages';
-import { FlightOverdue, SIRA_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { quietTemporalLogs } from '../support/stack';
+import { FlightOverdue } from '../../workflows/search-attributes';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -19,18 +18,7 @@ const policy: FlightPolicy = { fitToTravelWindowMs: 72 * HOUR, departureGraceMs:
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: process.env.SIRA_TEST_TEST_SERVER! } },
-  });
-  const { INDEXED_VALUE_TYPE_KEYWORD, INDEXED_VALUE_TYPE_BOOL, INDEXED_VALUE_TYPE_DATETIME } = temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    SIRA_SEARCH_ATTRIBUTES.map((k) => [
-      k.name,
-      k.type === 'KEYWORD' ? INDEXED_VALUE_TYPE_KEYWORD : k.type === 'BOOL' ? INDEXED_VALUE_TYPE_BOOL : INDEXED_VALUE_TYPE_DATETIME,
-    ]),
-  );
-  await (env.connection as Connection).operatorService.addSearchAttributes({ namespace: env.namespace, searchAttributes });
+  env = await startTimeSkippingEnv();
 });
 
 afterAll(async () => {
@@ -128,17 +116,7 @@ async function withWorker<T>(activities: FlightActivities, body: (start: Start) 
     await handle.executeUpdate(awaitFlightRecorded);
     return handle;
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
-    activities,
-  });
-  try {
-    return await worker.runUntil(body(start));
-  } finally {
-    for (const handle of started) await handle.terminate().catch(() => undefined);
-  }
+  return runWithWorker(env, { taskQueue, activities, started }, () => body(start));
 }
 
 let serial = 0;

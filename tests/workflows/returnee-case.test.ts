@@ -1,16 +1,14 @@
-import type { Connection, WorkflowHandle } from '@temporalio/client';
+import { runWithWorker, startTimeSkippingEnv } from '../support/time-skipping';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { CasePolicy } from '../../domain/case-policy';
 import type { Registration } from '../../domain/registration';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import type { CaseActivities } from '../../activities/case-activities';
 import type { CaseState } from '../../domain/case-state';
 import { awaitRegistration, caseStepUpdates, getCaseState } from '../../workflows/case-messages';
 import { returneeCase } from '../../workflows/returnee-case';
-import { SIRA_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { quietTemporalLogs } from '../support/stack';
 import { registration, testPolicy } from '../support/fixtures';
 
 const DAY = 86_400_000;
@@ -47,21 +45,7 @@ async function refusal(update: Promise<unknown>): Promise<string> {
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: process.env.SIRA_TEST_TEST_SERVER! } },
-  });
-  const searchAttributes = Object.fromEntries(
-    SIRA_SEARCH_ATTRIBUTES.map((k) => [
-      k.name,
-      k.type === 'KEYWORD'
-        ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
-        : k.type === 'BOOL'
-          ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL
-          : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-    ]),
-  );
-  await (env.connection as Connection).operatorService.addSearchAttributes({ namespace: env.namespace, searchAttributes });
+  env = await startTimeSkippingEnv();
 });
 
 afterAll(async () => {
@@ -88,17 +72,7 @@ async function withWorker<T>(activities: CaseActivities, body: (start: StartCase
     await handle.executeUpdate(awaitRegistration);
     return handle;
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
-    activities,
-  });
-  try {
-    return await worker.runUntil(body(start));
-  } finally {
-    for (const handle of started) await handle.terminate().catch(() => undefined);
-  }
+  return runWithWorker(env, { taskQueue, activities, started }, () => body(start));
 }
 
 test('an SLA breach tells the supervisor once, escalates at twice the SLA, and clears on the next step', async () => {

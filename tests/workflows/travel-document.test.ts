@@ -1,14 +1,12 @@
-import type { Connection, WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { runWithWorker, startTimeSkippingEnv } from '../support/time-skipping';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import type { TravelDocumentActivities } from '../../activities/travel-document-activities';
 import { messageKey, type TravelDocumentPolicy, type TravelDocumentState } from '../../domain/travel-document';
-import { SIRA_SEARCH_ATTRIBUTES, TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
+import { TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
 import { travelDocument } from '../../workflows/travel-document';
 import { answerTravelDocumentRequest, getTravelDocumentState } from '../../workflows/travel-document-messages';
-import { quietTemporalLogs } from '../support/stack';
 
 const DAY = 86_400_000;
 const policy: TravelDocumentPolicy = { reminderIntervalMs: 7 * DAY, maxReminders: 3, renewalLeadMs: 7 * DAY };
@@ -43,18 +41,7 @@ function recordingActivities(standing: { stage: string; holdsRequest: boolean } 
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: process.env.SIRA_TEST_TEST_SERVER! } },
-  });
-  const E = temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    SIRA_SEARCH_ATTRIBUTES.map((k) => [
-      k.name,
-      k.type === 'KEYWORD' ? E.INDEXED_VALUE_TYPE_KEYWORD : k.type === 'BOOL' ? E.INDEXED_VALUE_TYPE_BOOL : E.INDEXED_VALUE_TYPE_DATETIME,
-    ]),
-  );
-  await (env.connection as Connection).operatorService.addSearchAttributes({ namespace: env.namespace, searchAttributes });
+  env = await startTimeSkippingEnv();
 });
 
 afterAll(async () => {
@@ -94,17 +81,7 @@ async function withWorker<T>(activities: TravelDocumentActivities, body: (start:
     started.push(handle);
     return handle;
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
-    activities,
-  });
-  try {
-    return await worker.runUntil(body(start));
-  } finally {
-    for (const handle of started) await handle.terminate().catch(() => undefined);
-  }
+  return runWithWorker(env, { taskQueue, activities, started }, () => body(start));
 }
 
 /**
