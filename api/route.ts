@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/reference';
 import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
-import { caseInScope } from './case-access';
+import { SCOPES, type ScopeName } from './scopes';
 import type { ApiDeps } from './deps';
 import { problem, validationProblem } from './problem';
 
@@ -38,8 +38,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   tag: string;
   /** Roles allowed to call; everyone else gets 403. */
   roles: readonly Role[];
-  /** `case` when the route takes a :caseId checked against the caller's centres (404 outside scope). */
-  scope?: 'case';
+  /** The object the route's path names, checked against the caller's centres (404 outside scope). */
+  scope?: ScopeName;
   /**
    * Which personal data the route reads or writes, for the audit log. Routes under /v1/cases,
    * /v1/flights and /v1/travel-documents (and every `scope: 'case'` route) are audited by default;
@@ -74,7 +74,10 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
     };
     const params = parse(spec.params, req.params, 'params');
     // Scope before content: outside the caller's centres the answer is 404 whatever the body says.
-    if (spec.scope === 'case') await caseInScope(deps, caller, String((params as { caseId?: unknown })?.caseId ?? req.params.caseId));
+    if (spec.scope) {
+      const { param, check } = SCOPES[spec.scope];
+      await check(deps, caller, String((params as Record<string, unknown> | undefined)?.[param] ?? req.params[param]));
+    }
     const query = parse(spec.query, req.query, 'query');
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (spec.body && hasBody && !req.is('application/json')) {

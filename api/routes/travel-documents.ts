@@ -1,15 +1,14 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { listTravelDocuments, travelDocumentDetail, travelDocumentScope } from '../../db/queries/travel-documents';
+import { listTravelDocuments, travelDocumentDetail } from '../../db/queries/travel-documents';
 import type { TravelDocumentRequest } from '../../domain/travel-document';
 import { travelDocumentWorkflowId } from '../../workflows/ids';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
 import { travelDocument } from '../../workflows/travel-document';
 import { cancelTravelDocumentRequest } from '../../workflows/travel-document-messages';
-import { type Caller, inCentreScope, seesAllCentres } from '../auth';
+import { seesAllCentres } from '../auth';
 import { caseInScope, runCaseStep } from '../case-access';
-import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
 import { route } from '../route';
 import { CaseIdParams } from '../schemas/common';
@@ -23,12 +22,6 @@ import {
 
 const OFFICERS = ['case_officer', 'supervisor'] as const;
 const READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
-
-/** 404 for a request that does not exist or whose case is outside the caller's centres. */
-async function requestInScope(deps: ApiDeps, caller: Caller, requestId: string): Promise<void> {
-  const scope = await travelDocumentScope(deps.db, requestId);
-  if (!scope || !inCentreScope(caller, scope.caseCentre)) throw problem(404, `no travel-document request ${requestId}`);
-}
 
 export const travelDocumentRoutes = [
   route({
@@ -108,13 +101,13 @@ export const travelDocumentRoutes = [
     summary: 'Read a travel-document request',
     tag: 'travel documents',
     roles: READERS,
+    scope: 'travel_document',
     params: RequestIdParams,
     responses: {
       200: { description: 'The request, its answer, its history and the delivery state of each e-mail' },
       404: { description: 'No such request for a case in your centres' },
     },
-    async handler({ params, caller, deps }) {
-      await requestInScope(deps, caller, params.requestId);
+    async handler({ params, deps }) {
       return { status: 200, body: await travelDocumentDetail(deps.db, params.requestId) };
     },
   }),
@@ -125,6 +118,7 @@ export const travelDocumentRoutes = [
     summary: 'Cancel a travel-document request',
     tag: 'travel documents',
     roles: OFFICERS,
+    scope: 'travel_document',
     params: RequestIdParams,
     body: CancellationSchema,
     responses: {
@@ -133,7 +127,6 @@ export const travelDocumentRoutes = [
       404: { description: 'No such request for a case in your centres' },
     },
     async handler({ params, body, caller, deps }) {
-      await requestInScope(deps, caller, params.requestId);
       const handle = deps.temporal.workflow.getHandle(travelDocumentWorkflowId(params.requestId));
       try {
         const state = await handle.executeUpdate(cancelTravelDocumentRequest, {

@@ -19,6 +19,7 @@ const CENTRE_SCOPED: readonly Role[] = ['case_officer', 'supervisor'];
 let stack: TestStack;
 const tokens = new Map<Role, string>();
 const caseIds = { in: '', out: '' };
+const requestIds = { in: '', out: '' };
 
 beforeAll(async () => {
   stack = await startTestStack({ RATE_LIMIT_API_PER_MINUTE: '100000' });
@@ -28,6 +29,19 @@ beforeAll(async () => {
     const res = await stack.api.post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(registrationBody({ centreCode: centre }));
     expect(res.status).toBe(201);
     caseIds[where] = res.body.caseId;
+    // A travel-document request of an onward-return case at the same centre.
+    const transit = await stack.api
+      .post('/v1/cases')
+      .set('Authorization', `Bearer ${officer}`)
+      .send(registrationBody({ centreCode: centre, person: { nationality: 'GIN' } }));
+    const transitId = transit.body.caseId;
+    await stack.api.post(`/v1/cases/${transitId}/reception`).set('Authorization', `Bearer ${officer}`).send({ centreCode: centre }).expect(200);
+    const request = await stack.api
+      .post(`/v1/cases/${transitId}/travel-documents`)
+      .set('Authorization', `Bearer ${officer}`)
+      .send({ documentType: 'laissez_passer', plannedDeparture: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10) });
+    expect(request.status).toBe(201);
+    requestIds[where] = request.body.requestId;
   }
 });
 
@@ -39,13 +53,15 @@ afterAll(async () => {
 function urlFor(spec: RouteSpec, where: 'in' | 'out'): string {
   return spec.path.replace(/:(\w+)/g, (_m, name: string) => {
     if (name === 'caseId') return caseIds[where];
+    if (name === 'requestId') return requestIds[where];
     if (name === 'n') return '1';
     if (name === 'country') return 'GHA';
     return randomUUID();
   });
 }
 
-const extraParams = (spec: RouteSpec) => (spec.path.match(/:\w+/g) ?? []).filter((p) => p !== ':caseId').length > 0;
+const SCOPE_PARAMS = [':caseId', ':requestId'];
+const extraParams = (spec: RouteSpec) => (spec.path.match(/:\w+/g) ?? []).filter((p) => !SCOPE_PARAMS.includes(p)).length > 0;
 
 function call(spec: RouteSpec, url: string, token?: string) {
   const req = stack.api[spec.method](url);
@@ -61,6 +77,7 @@ describe('the route table', () => {
     for (const spec of ROUTES) {
       expect([label(spec), spec.roles.length > 0]).toEqual([label(spec), true]);
       if (spec.path.includes(':caseId')) expect([label(spec), spec.scope]).toEqual([label(spec), 'case']);
+      if (spec.path.includes(':requestId')) expect([label(spec), spec.scope]).toEqual([label(spec), 'travel_document']);
     }
   });
 
@@ -91,7 +108,7 @@ describe.each(ROUTES.map((spec) => [label(spec), spec] as const))('%s', (_name, 
     expect(res.status).not.toBe(401);
     expect(res.status).not.toBe(403);
     expect(res.status).toBeLessThan(500);
-    if (spec.scope !== 'case') return;
+    if (!spec.scope) return;
     if (where === 'out' && CENTRE_SCOPED.includes(role)) expect(seen).toEqual([role, where, 404]);
     else if (!extraParams(spec)) expect(seen).not.toEqual([role, where, 404]);
   });
