@@ -104,7 +104,9 @@ export function createPayloadCodec(config: Pick<Config, 'NODE_ENV' | 'SIRA_CODEC
   return new EncryptionCodec(codecKeysFromConfig(config));
 }
 
-/** The data converter for clients and workers: every payload goes through the codec. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/** The data converter for clients and workers: every payload, failure messages included, goes through the codec. */
 export function dataConverter(config: Pick<Config, 'NODE_ENV' | 'SIRA_CODEC_KEYS'>) {
-  return { payloadCodecs: [createPayloadCodec(config)] };
+  return { payloadCodecs: [createPayloadCodec(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
