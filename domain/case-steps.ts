@@ -198,7 +198,10 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       return;
     case 'recordTravelDocumentRequest':
       requireTrack(state, 'onward_return', 'a travel document');
-      requireStage(state, ['received', 'counselling', 'ready_to_depart'], 'a travel-document request');
+      // From travel_document too: a new request replaces one that stalled (the API cancels the old one),
+      // so a case is never stranded waiting on a request that will not be answered.
+      requireStage(state, ['received', 'counselling', 'travel_document', 'ready_to_depart'], 'a travel-document request');
+      if (state.travelDocument?.requestId === step.requestId) throw conflict(`request ${step.requestId} is already the current one`);
       return;
     case 'recordTravelDocumentOutcome':
       requireStage(state, ['travel_document', 'ready_to_depart'], 'a travel-document outcome');

@@ -7,7 +7,9 @@ import { travelDocumentWorkflowId } from '../../workflows/ids';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
 import { travelDocument } from '../../workflows/travel-document';
 import { cancelTravelDocumentRequest } from '../../workflows/travel-document-messages';
+import type { Role } from '../../domain/reference';
 import { seesAllCentres } from '../auth';
+import type { ApiDeps } from '../deps';
 import { caseInScope, runCaseStep } from '../case-access';
 import { problem } from '../problem';
 import { route } from '../route';
@@ -22,6 +24,14 @@ import {
 
 const OFFICERS = ['case_officer', 'supervisor'] as const;
 const READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
+
+/** A request replaced by a new one stops chasing the embassy; one already finished is left as it is. */
+async function cancelReplaced(deps: ApiDeps, requestId: string, by: string, caller: { sub: string; role: Role }) {
+  await deps.temporal.workflow
+    .getHandle(travelDocumentWorkflowId(requestId))
+    .executeUpdate(cancelTravelDocumentRequest, { args: [{ actor: { sub: caller.sub, role: caller.role }, reason: `replaced by request ${by}` }] })
+    .catch((error) => deps.logger.info({ err: error, requestId }, 'replaced request not cancelled (already finished)'));
+}
 
 export const travelDocumentRoutes = [
   route({
@@ -46,8 +56,10 @@ export const travelDocumentRoutes = [
         throw problem(422, `no embassy liaison on file for ${kase.nationality}; an admin sets it with PUT /v1/embassies/${kase.nationality}`);
       }
       const requestId = randomUUID();
+      const previous = (await deps.db('cases').where({ case_id: params.caseId }).first('state')).state?.travelDocument;
       // The case decides first: a case at the wrong stage or on the wrong track refuses, and nothing starts.
       const view = await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId });
+      if (previous?.status === 'requested') await cancelReplaced(deps, previous.requestId, requestId, caller);
       const request: TravelDocumentRequest = {
         requestId,
         caseId: params.caseId,

@@ -246,3 +246,17 @@ test('a case at the wrong stage or on the wrong track gets 409 and nothing start
   const handle = stack.client.workflow.getHandle(travelDocumentWorkflowId(requestId));
   expect((await handle.result()).status).toBe('cancelled');
 });
+
+test('a new request replaces one the embassy never answered: the old one is cancelled, the case waits on the new one', async () => {
+  const { caseId } = await counselledCase('GIN');
+  const departure = isoDate(Date.now() + 20 * DAY);
+  const first = await requestDocument(caseId, departure);
+  await requestStatus(first, 'sent');
+  const second = await requestDocument(caseId, departure);
+  expect(second).not.toBe(first);
+  await requestStatus(first, 'cancelled');
+  await requestStatus(second, 'sent');
+  const kase = await stack.api.get(`/v1/cases/${caseId}`).set(auth());
+  expect(kase.body.stage).toBe('travel_document');
+  expect(kase.body.travelDocument.requestId).toBe(second);
+});
