@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { openApiPath, type RouteSpec } from './route';
 import { ProblemSchema } from './schemas/common';
 
@@ -34,6 +34,7 @@ export function buildOpenApi(routes: RouteSpec[]) {
       responses,
     });
   }
+  registerOutsideV1(registry, problemContent);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -43,4 +44,69 @@ export function buildOpenApi(routes: RouteSpec[]) {
     },
     servers: [{ url: '/' }],
   });
+}
+
+/** The routes outside /v1: the embassy liaison page (signed link, no bearer token) and the Temporal codec. */
+function registerOutsideV1(registry: OpenAPIRegistry, problemContent: Record<string, { schema: z.ZodType }>) {
+  const params = z.object({ requestId: z.uuid() });
+  const query = z.object({ token: z.string().meta({ description: 'The signed, expiring token from the e-mailed link' }) });
+  const html = { 'text/html': { schema: z.string() } };
+  registry.registerPath({
+    method: 'get',
+    path: '/liaison/requests/{requestId}',
+    summary: "The embassy liaison's page: the request and a form (HTML, works without JavaScript)",
+    tags: ['liaison'],
+    request: { params, query },
+    responses: {
+      200: { description: "The request in the embassy's language", content: html },
+      403: { description: 'Tampered, foreign or expired link', content: html },
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/liaison/requests/{requestId}',
+    summary: "The embassy's answer (form or JSON)",
+    tags: ['liaison'],
+    request: {
+      params,
+      query,
+      body: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: z.object({
+              decision: z.enum(['issued', 'interview', 'refused']),
+              documentNumber: z.string().optional(),
+              validUntil: z.iso.date().optional(),
+              interviewAt: z.string().optional(),
+              reason: z.string().optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Answer recorded', content: html },
+      403: { description: 'Tampered, foreign or expired link', content: html },
+      409: { description: 'Already answered', content: html },
+      410: { description: 'A link from an earlier round', content: html },
+      422: { description: 'The answer breaks a rule (document valid until before the planned departure)', content: html },
+      429: { description: 'Too many requests from this address', content: problemContent },
+    },
+  });
+  const payloads = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()), data: z.string() })) });
+  for (const op of ['encode', 'decode'] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/codec/${op}`,
+      summary: `Temporal remote codec: ${op} payloads (for the Temporal UI and CLI)`,
+      tags: ['codec'],
+      security: [{ bearer: [] }],
+      request: { body: { content: { 'application/json': { schema: payloads } } } },
+      responses: {
+        200: { description: `The ${op}d payloads`, content: { 'application/json': { schema: payloads } } },
+        401: { description: 'No valid bearer token', content: problemContent },
+        403: { description: 'Allowed to: supervisor, manager, admin', content: problemContent },
+      },
+    });
+  }
 }
