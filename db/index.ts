@@ -1,10 +1,10 @@
 import knex, { type Knex } from 'knex';
+import pg from 'pg';
 import { migrationSource } from './migrations';
 
 export type Db = Knex;
 
 // Dates stay strings in ISO form when read back as DATE (not shifted by the local time zone).
-import pg from 'pg';
 pg.types.setTypeParser(1082, (value: string) => value);
 // BIGINT counts fit comfortably in a JS number here (row counts, XOF amounts).
 pg.types.setTypeParser(20, (value: string) => Number(value));

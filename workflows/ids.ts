@@ -7,5 +7,3 @@ export const travelDocumentWorkflowId = (requestId: string): string => `traveldo
 export function caseIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith('case:') ? workflowId.slice('case:'.length) : undefined;
 }
-
-export const TASK_QUEUE_DEFAULT = 'sira';
