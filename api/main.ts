@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createDb } from '../db';
-import { type Config, loadConfig } from '../platform/config';
+import { type Config, loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { createApp } from './app';
@@ -34,7 +34,7 @@ export async function startApi(config: Config, databaseUrl: string): Promise<Run
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   if (!config.DATABASE_URL) {
     console.error('npm run api needs DATABASE_URL (npm start runs the whole stack with embedded defaults)');
     process.exit(1);

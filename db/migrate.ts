@@ -1,4 +1,4 @@
-import { loadConfig } from '../platform/config';
+import { loadConfigOrExit } from '../platform/config';
 import { createDb, migrate } from './index';
 import { seedReferenceData } from './seeds/reference';
 
@@ -14,7 +14,7 @@ export async function prepareDatabase(url: string): Promise<void> {
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   if (!config.DATABASE_URL) {
     console.error('DATABASE_URL is not set');
     process.exit(1);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { signToken } from '../api/auth';
 import { CENTRE_CODES, type Role, ROLES } from '../domain/reference';
-import { loadConfig } from '../platform/config';
+import { loadConfigOrExit } from '../platform/config';
 
 /** `npm run token -- --role case_officer --centre BKO-MMEIA --sub awa` prints a signed token. */
 async function main() {
@@ -20,7 +20,7 @@ async function main() {
   if ((role === 'case_officer' || role === 'supervisor') && values.centre.length === 0) {
     throw new Error(`a ${role} needs at least one --centre`);
   }
-  console.log(await signToken(loadConfig(), { sub: values.sub, role, centres: values.centre }, values.ttl));
+  console.log(await signToken(loadConfigOrExit(), { sub: values.sub, role, centres: values.centre }, values.ttl));
 }
 
 main().catch((error) => {

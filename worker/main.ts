@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createMailer } from '../activities/mailer';
 import { createDb } from '../db';
-import { type Config, loadConfig } from '../platform/config';
+import { type Config, loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectTemporal, temporalAddress } from '../platform/temporal';
 import { createWorker } from './create-worker';
@@ -57,7 +57,7 @@ export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN') {
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   if (!config.DATABASE_URL || !config.SMTP_URL) {
     console.error('npm run worker needs DATABASE_URL and SMTP_URL (npm start runs the whole stack with embedded defaults)');
     process.exit(1);
