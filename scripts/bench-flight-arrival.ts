@@ -90,19 +90,7 @@ async function timeArrival(stack: TestStack, token: string, flightId: string) {
 /** Seconds to start the same number of case workflows straight from a client, as many at once as the fan-out. */
 async function timeClientLoop(stack: TestStack, officer: string) {
   const flightId = `direct-${randomUUID()}`;
-  const registrations: Registration[] = Array.from({ length: PASSENGERS }, (_, i) => ({
-    caseId: randomUUID(),
-    track: 'reintegration',
-    person: person(i),
-    arrival: { mode: 'charter', arrivedAt: new Date(Date.now() - HOUR).toISOString(), fromCountry: 'LBY', flightId },
-    centreCode: 'BKO-MMEIA',
-    vulnerabilities: [],
-    unaccompaniedMinor: false,
-    biometricRef: `BENCH-DIRECT-${flightId.slice(7, 15)}-${i}`,
-    consentToDataProcessing: true,
-    officer,
-    registeredAt: new Date().toISOString(),
-  }));
+  const registrations = Array.from({ length: PASSENGERS }, (_, i) => benchRegistration(flightId, i, 'DIRECT', officer));
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -152,23 +140,28 @@ async function main() {
   }
 }
 
+/** A charter passenger's registration, as the arrival fan-out would build it. */
+function benchRegistration(flightId: string, i: number, tag: string, officer: string): Registration {
+  return {
+    caseId: randomUUID(),
+    track: 'reintegration',
+    person: person(i),
+    arrival: { mode: 'charter', arrivedAt: new Date(Date.now() - HOUR).toISOString(), fromCountry: 'LBY', flightId },
+    centreCode: 'BKO-MMEIA',
+    vulnerabilities: [],
+    unaccompaniedMinor: false,
+    biometricRef: `BENCH-${tag}-${flightId.slice(7, 15)}-${i}`,
+    consentToDataProcessing: true,
+    officer,
+    registeredAt: new Date().toISOString(),
+  };
+}
+
 async function timeClientLoopWarmUp(stack: TestStack) {
   const flightId = `warmup-${randomUUID()}`;
   await Promise.all(
     Array.from({ length: ARRIVAL_CONCURRENCY }, (_, i) =>
-      startCase(stack.client, stack.config, {
-        caseId: randomUUID(),
-        track: 'reintegration',
-        person: person(i),
-        arrival: { mode: 'charter', arrivedAt: new Date(Date.now() - HOUR).toISOString(), fromCountry: 'LBY', flightId },
-        centreCode: 'BKO-MMEIA',
-        vulnerabilities: [],
-        unaccompaniedMinor: false,
-        biometricRef: `BENCH-WARM-${flightId.slice(7, 15)}-${i}`,
-        consentToDataProcessing: true,
-        officer: 'bench-officer',
-        registeredAt: new Date().toISOString(),
-      }),
+      startCase(stack.client, stack.config, benchRegistration(flightId, i, 'WARM', 'bench-officer')),
     ),
   );
 }
