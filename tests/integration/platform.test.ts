@@ -33,7 +33,9 @@ test('the OpenAPI 3.1 document describes every route of the table, and the liais
   );
   for (const spec of ROUTES) expect(documented).toContain(`${spec.method} ${openApiPath(spec.path)}`);
   expect(documented).toEqual(expect.arrayContaining(['get /liaison/requests/{requestId}', 'post /liaison/requests/{requestId}', 'post /codec/decode']));
-  expect(JSON.stringify(res.body.paths['/v1/cases'].post.requestBody)).toContain('consentToDataProcessing');
+  const body = res.body.paths['/v1/cases'].post.requestBody.content['application/json'].schema;
+  expect(body).toEqual({ $ref: '#/components/schemas/Registration' });
+  expect(res.body.components.schemas.Registration.required).toContain('consentToDataProcessing');
 });
 
 test('an unknown route and a request without a token are problems, not HTML', async () => {
