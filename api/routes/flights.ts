@@ -1,4 +1,9 @@
-import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -15,7 +20,7 @@ import { FlightId, FlightOverdue, FlightStatus } from '../../workflows/search-at
 import type { Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
-import { route } from '../route';
+import { route, type RouteSpec } from '../route';
 import {
   ArrivalSchema,
   CancellationSchema,
@@ -37,11 +42,16 @@ const STEP_RESPONSES = {
   200: { description: 'The step was taken; the new state of the flight' },
   404: { description: 'No such flight' },
   409: { description: "The step does not fit the flight's state (or the person is already booked)" },
-  422: { description: 'The content breaks a rule; a refused lock lists each failing passenger in `failures`' },
+  422: {
+    description: 'The content breaks a rule; a refused lock lists each failing passenger in `failures`',
+  },
 };
 
 export function flightPolicy(config: Config): FlightPolicy {
-  return { fitToTravelWindowMs: config.FIT_TO_TRAVEL_WINDOW, departureGraceMs: config.FLIGHT_DEPARTURE_GRACE };
+  return {
+    fitToTravelWindowMs: config.FIT_TO_TRAVEL_WINDOW,
+    departureGraceMs: config.FLIGHT_DEPARTURE_GRACE,
+  };
 }
 
 /** Starts the flight's workflow and waits until its row exists; starting the same flightId twice reuses it. */
@@ -60,14 +70,21 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
   await client.workflow.executeUpdateWithStart(awaitFlightRecorded, { startWorkflowOperation: start });
 }
 
-async function flightRow(deps: ApiDeps, flightId: string): Promise<{ status: Status; arrived_at: Date | null; centre_code: string | null }> {
-  const row = await deps.db('flights').where({ flight_id: flightId }).first('status', 'arrived_at', 'centre_code');
+async function flightRow(
+  deps: ApiDeps,
+  flightId: string,
+): Promise<{ status: Status; arrived_at: Date | null; centre_code: string | null }> {
+  const row = await deps
+    .db('flights')
+    .where({ flight_id: flightId })
+    .first('status', 'arrived_at', 'centre_code');
   if (!row) throw problem(404, `no flight ${flightId}`);
   return row;
 }
 
 type Updates = typeof flightUpdates;
-type ArgsOf<K extends keyof Updates> = Updates[K] extends UpdateDefinition<FlightSummary, [infer A]> ? A : never;
+type ArgsOf<K extends keyof Updates> =
+  Updates[K] extends UpdateDefinition<FlightSummary, [infer A]> ? A : never;
 
 /** Sends a step to the flight's workflow; a refusal becomes 409 or 422, with the failing passengers of a lock. */
 async function runFlightStep<K extends keyof Updates>(
@@ -83,7 +100,9 @@ async function runFlightStep<K extends keyof Updates>(
   const handle = deps.temporal.workflow.getHandle(flightWorkflowId(flightId));
   try {
     return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      handle.executeUpdate(flightUpdates[name] as Updates['lockManifest'], { args: [{ ...input, actor } as never] }),
+      handle.executeUpdate(flightUpdates[name] as Updates['lockManifest'], {
+        args: [{ ...input, actor } as never],
+      }),
     );
   } catch (error) {
     throw flightProblem(error, flightId);
@@ -94,14 +113,43 @@ function flightProblem(error: unknown, flightId: string): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const status = error.cause.type === 'rule_violation' ? 422 : 409;
     const [details] = (error.cause.details ?? []) as unknown[];
-    const extra = Array.isArray(details) ? { failures: details } : details && typeof details === 'object' ? { bookedOn: details } : {};
+    const extra = Array.isArray(details)
+      ? { failures: details }
+      : details && typeof details === 'object'
+        ? { bookedOn: details }
+        : {};
     return problem(status, error.cause.message, { flightId, ...extra });
   }
-  if (error instanceof WorkflowNotFoundError) return problem(409, 'the flight is no longer open', { flightId });
+  if (error instanceof WorkflowNotFoundError)
+    return problem(409, 'the flight is no longer open', { flightId });
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
     return problem(503, 'the flight did not answer in time; retry later', { flightId });
   }
   return error;
+}
+
+/** A route that turns a validated body into one Update of the flight's workflow. */
+function flightStepRoute<B extends z.ZodType, K extends keyof Updates>(spec: {
+  method: 'post' | 'put';
+  path: string;
+  summary: string;
+  body?: B;
+  step: K;
+}): RouteSpec {
+  return route({
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    tag: 'flights',
+    roles: MANAGERS,
+    params: FlightIdParams,
+    body: spec.body,
+    responses: STEP_RESPONSES,
+    async handler({ params, body, caller, deps }) {
+      const input = (body ?? {}) as Omit<ArgsOf<K>, 'actor'>;
+      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, spec.step, input) };
+    },
+  });
 }
 
 const CreatedFlight = z.object({ flightId: z.uuid(), workflowId: z.string(), status: z.string() });
@@ -117,7 +165,12 @@ export const flightRoutes = [
     responses: { 201: { description: 'Flight planned; its workflow runs', schema: CreatedFlight } },
     async handler({ body, caller, deps }) {
       const flightId = randomUUID();
-      await startFlight(deps.temporal, deps.config, { ...body, flightId, createdBy: caller.sub, createdAt: new Date().toISOString() });
+      await startFlight(deps.temporal, deps.config, {
+        ...body,
+        flightId,
+        createdBy: caller.sub,
+        createdAt: new Date().toISOString(),
+      });
       return {
         status: 201,
         headers: { Location: `/v1/flights/${flightId}` },
@@ -147,7 +200,10 @@ export const flightRoutes = [
     tag: 'flights',
     roles: READERS,
     params: FlightIdParams,
-    responses: { 200: { description: 'The flight with its manifest, boarding outcomes, cases and history' }, 404: { description: 'No such flight' } },
+    responses: {
+      200: { description: 'The flight with its manifest, boarding outcomes, cases and history' },
+      404: { description: 'No such flight' },
+    },
     async handler({ params, deps }) {
       const detail = await flightDetail(deps.db, params.flightId);
       if (!detail) throw problem(404, `no flight ${params.flightId}`);
@@ -167,7 +223,13 @@ export const flightRoutes = [
       ...STEP_RESPONSES,
       201: {
         description: 'The passenger is on the manifest',
-        schema: z.object({ passengerId: z.uuid(), flightId: z.uuid(), status: z.string(), passengerCount: z.number(), capacity: z.number() }),
+        schema: z.object({
+          passengerId: z.uuid(),
+          flightId: z.uuid(),
+          status: z.string(),
+          passengerCount: z.number(),
+          capacity: z.number(),
+        }),
       },
     },
     async handler({ params, body, caller, deps }) {
@@ -175,17 +237,29 @@ export const flightRoutes = [
       // The partial unique index settles a race; this answers the common case before the workflow is asked.
       const booked = await findOpenBooking(deps.db, body);
       if (booked) {
-        throw problem(409, `the same person is already on ${booked.flightId === params.flightId ? 'this manifest' : `open flight ${booked.flightId}`}`, {
-          flightId: params.flightId,
-          bookedOn: booked,
-        });
+        throw problem(
+          409,
+          `the same person is already on ${booked.flightId === params.flightId ? 'this manifest' : `open flight ${booked.flightId}`}`,
+          {
+            flightId: params.flightId,
+            bookedOn: booked,
+          },
+        );
       }
       const passengerId = randomUUID();
-      const view = await runFlightStep(deps, caller, params.flightId, 'addPassenger', { passenger: { ...body, passengerId } });
+      const view = await runFlightStep(deps, caller, params.flightId, 'addPassenger', {
+        passenger: { ...body, passengerId },
+      });
       return {
         status: 201,
         headers: { Location: `/v1/flights/${params.flightId}/passengers/${passengerId}` },
-        body: { passengerId, flightId: params.flightId, status: view.status, passengerCount: view.passengerCount, capacity: view.capacity },
+        body: {
+          passengerId,
+          flightId: params.flightId,
+          status: view.status,
+          passengerCount: view.passengerCount,
+          capacity: view.capacity,
+        },
       };
     },
   }),
@@ -199,7 +273,12 @@ export const flightRoutes = [
     params: PassengerParams,
     responses: STEP_RESPONSES,
     async handler({ params, caller, deps }) {
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'removePassenger', { passengerId: params.passengerId }) };
+      return {
+        status: 200,
+        body: await runFlightStep(deps, caller, params.flightId, 'removePassenger', {
+          passengerId: params.passengerId,
+        }),
+      };
     },
   }),
 
@@ -213,50 +292,35 @@ export const flightRoutes = [
     body: PassengerChecksSchema,
     responses: STEP_RESPONSES,
     async handler({ params, body, caller, deps }) {
-      const view = await runFlightStep(deps, caller, params.flightId, 'updatePassengerChecks', { passengerId: params.passengerId, ...body });
+      const view = await runFlightStep(deps, caller, params.flightId, 'updatePassengerChecks', {
+        passengerId: params.passengerId,
+        ...body,
+      });
       return { status: 200, body: view };
     },
   }),
 
-  route({
+  flightStepRoute({
     method: 'put',
     path: '/v1/flights/:flightId/schedule',
     summary: 'Reschedule a flight',
-    tag: 'flights',
-    roles: MANAGERS,
-    params: FlightIdParams,
     body: RescheduleSchema,
-    responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'reschedule', body) };
-    },
+    step: 'reschedule',
   }),
 
-  route({
+  flightStepRoute({
     method: 'post',
     path: '/v1/flights/:flightId/lock',
     summary: 'Lock the manifest',
-    tag: 'flights',
-    roles: MANAGERS,
-    params: FlightIdParams,
-    responses: STEP_RESPONSES,
-    async handler({ params, caller, deps }) {
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'lockManifest', {}) };
-    },
+    step: 'lockManifest',
   }),
 
-  route({
+  flightStepRoute({
     method: 'post',
     path: '/v1/flights/:flightId/departure',
     summary: 'Record the departure',
-    tag: 'flights',
-    roles: MANAGERS,
-    params: FlightIdParams,
     body: DepartureSchema,
-    responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'recordDeparture', body) };
-    },
+    step: 'recordDeparture',
   }),
 
   route({
@@ -269,29 +333,28 @@ export const flightRoutes = [
     body: ArrivalSchema,
     responses: {
       ...STEP_RESPONSES,
-      200: { description: "The flight arrived; each boarded passenger's case opens, and the flight closes once every one exists" },
+      200: {
+        description:
+          "The flight arrived; each boarded passenger's case opens, and the flight closes once every one exists",
+      },
     },
     async handler({ params, body, caller, deps }) {
       const row = await flightRow(deps, params.flightId);
       // The same arrival sent again after the flight closed: nothing to do, and nothing new is opened.
       const repeat =
-        row.status === 'closed' && row.arrived_at?.getTime() === Date.parse(body.arrivedAt) && row.centre_code === body.centreCode;
+        row.status === 'closed' &&
+        row.arrived_at?.getTime() === Date.parse(body.arrivedAt) &&
+        row.centre_code === body.centreCode;
       if (repeat) return { status: 200, body: await flightDetail(deps.db, params.flightId) };
       return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'recordArrival', body) };
     },
   }),
 
-  route({
+  flightStepRoute({
     method: 'post',
     path: '/v1/flights/:flightId/cancellation',
     summary: 'Cancel a flight',
-    tag: 'flights',
-    roles: MANAGERS,
-    params: FlightIdParams,
     body: CancellationSchema,
-    responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'cancelFlight', body) };
-    },
+    step: 'cancelFlight',
   }),
 ];
