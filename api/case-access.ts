@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { CaseStepType, StepInput } from '../domain/case-steps';
 import { isTerminal, type Stage } from '../domain/stages';
 import { caseStepUpdates } from '../workflows/case-messages';
@@ -8,6 +6,7 @@ import { caseWorkflowId } from '../workflows/ids';
 import { type Caller, inCentreScope } from './auth';
 import type { ApiDeps } from './deps';
 import { problem } from './problem';
+import { updateProblem } from './update-problem';
 
 export interface CaseRow {
   case_id: string;
@@ -51,13 +50,5 @@ export async function runCaseStep<K extends CaseStepType & keyof typeof caseStep
 }
 
 export function stepProblem(error: unknown, caseId: string): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const status = error.cause.type === 'rule_violation' ? 422 : 409;
-    return problem(status, error.cause.message, { caseId });
-  }
-  if (error instanceof WorkflowNotFoundError) return problem(409, 'the case is no longer open', { caseId });
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
-    return problem(503, 'the case did not answer in time; retry later', { caseId });
-  }
-  return error;
+  return updateProblem(error, { noun: 'case', ids: { caseId } });
 }

@@ -1,10 +1,5 @@
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-} from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition, WorkflowNotFoundError } from '@temporalio/common';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { findOpenBooking, flightDetail, listFlights } from '../../db/queries/flights';
@@ -21,6 +16,7 @@ import type { Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
 import { route, type RouteSpec } from '../route';
+import { updateProblem } from '../update-problem';
 import {
   ArrivalSchema,
   CancellationSchema,
@@ -110,22 +106,10 @@ async function runFlightStep<K extends keyof Updates>(
 }
 
 function flightProblem(error: unknown, flightId: string): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const status = error.cause.type === 'rule_violation' ? 422 : 409;
-    const [details] = (error.cause.details ?? []) as unknown[];
-    const extra = Array.isArray(details)
-      ? { failures: details }
-      : details && typeof details === 'object'
-        ? { bookedOn: details }
-        : {};
-    return problem(status, error.cause.message, { flightId, ...extra });
-  }
-  if (error instanceof WorkflowNotFoundError)
-    return problem(409, 'the flight is no longer open', { flightId });
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
-    return problem(503, 'the flight did not answer in time; retry later', { flightId });
-  }
-  return error;
+  // A refused lock lists the failing passengers; a lost booking race names the other flight.
+  return updateProblem(error, { noun: 'flight', ids: { flightId } }, (details) =>
+    Array.isArray(details) ? { failures: details } : details && typeof details === 'object' ? { bookedOn: details } : {},
+  );
 }
 
 /** A route that turns a validated body into one Update of the flight's workflow. */

@@ -1,0 +1,25 @@
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { problem } from './problem';
+
+/**
+ * How a refused or unanswered Workflow Update reaches the client, for every workflow type: a broken
+ * rule is 422, a step that does not fit is 409, a closed workflow 409, no answer in time 503.
+ * `extraFromDetails` turns the failure's details into extra problem fields (e.g. who failed a check).
+ */
+export function updateProblem(
+  error: unknown,
+  subject: { noun: string; ids: Record<string, string> },
+  extraFromDetails: (details: unknown) => Record<string, unknown> = () => ({}),
+): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const status = error.cause.type === 'rule_violation' ? 422 : 409;
+    const [details] = (error.cause.details ?? []) as unknown[];
+    return problem(status, error.cause.message, { ...subject.ids, ...extraFromDetails(details) });
+  }
+  if (error instanceof WorkflowNotFoundError) return problem(409, `the ${subject.noun} is no longer open`, subject.ids);
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
+    return problem(503, `the ${subject.noun} did not answer in time; retry later`, subject.ids);
+  }
+  return error;
+}
