@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { storableCopy } from '../platform/storable';
 import { appendAuditEntry, type AuditOutcome } from '../db/queries/audit';
 import type { Caller } from './auth';
 import type { ApiDeps } from './deps';
@@ -43,7 +44,8 @@ export function auditOutcome(status: number, target: AuditTarget, params: Record
 export const statusOf = (error: unknown) => (error instanceof HttpProblem ? error.status : 500);
 
 const MAX_TEXT = 200;
-const clip = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value.slice(0, MAX_TEXT) : null);
+/** Audit text is clipped, and made storable: a refused NUL or lone surrogate is still audited. */
+const clip = (value: unknown) => (typeof value === 'string' && value.length > 0 ? storableCopy(value.slice(0, MAX_TEXT)) : null);
 
 /** Writes one audit row for a request on an audited route; `body` is the answer, for ids minted on creation. */
 export async function recordAccess(

@@ -5,13 +5,15 @@ import { LiaisonLinkRefused, type LiaisonGrant, verifyLiaisonToken } from '../ac
 import { liaisonPage, type PageNotice, refusedLinkPage, textsFor } from '../activities/templates/liaison-page';
 import { liaisonFacts, type LiaisonFacts } from '../db/queries/travel-documents';
 import { travelDocumentWorkflowId } from '../workflows/ids';
+import { INVALID_INPUT } from '../workflows/input-refusal';
 import { answerTravelDocumentRequest } from '../workflows/travel-document-messages';
+import { findUnstorable } from '../platform/storable';
 import type { ApiDeps } from './deps';
 import { fieldErrors, problem } from './problem';
 import { LiaisonAnswerSchema, RequestIdParams } from './schemas/travel-documents';
 
 const UPDATE_DEADLINE_MS = 30_000;
-const STATUS_BY_REJECTION: Record<string, number> = { already_answered: 409, stale_link: 410, invalid_answer: 422 };
+const STATUS_BY_REJECTION: Record<string, number> = { already_answered: 409, stale_link: 410, invalid_answer: 422, [INVALID_INPUT]: 422 };
 
 /** The form posts urlencoded; scripts and tests may post JSON. Either way the answer is the same. */
 const wantsJson = (req: Request) => req.is('application/json') === 'application/json' || !req.accepts('html');
@@ -80,9 +82,10 @@ export function liaisonRouter(deps: ApiDeps): Router {
       sendPage(res, status, liaisonPage(current, { action, round: grant.round, notice }));
     };
 
-    const parsed = LiaisonAnswerSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const errors = fieldErrors(parsed.error);
+    const unstorable = findUnstorable(req.body ?? {});
+    const parsed = unstorable.length ? undefined : LiaisonAnswerSchema.safeParse(req.body ?? {});
+    if (!parsed?.success) {
+      const errors = parsed ? fieldErrors(parsed.error) : unstorable;
       if (wantsJson(req)) throw problem(422, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
       return answerWith(422, { kind: 'error', lines: [t.invalidAnswer, ...errors.map((e) => `${e.path}: ${e.message}`)] });
     }

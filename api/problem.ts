@@ -52,6 +52,11 @@ export function validationProblem(error: ZodError, where: 'body' | 'query' | 'pa
   });
 }
 
+/** Strings that cannot be stored (NUL, lone surrogates) are refused like any other invalid field. */
+export function unstorableProblem(errors: FieldError[], where: 'body' | 'query' | 'params'): HttpProblem {
+  return problem(where === 'body' ? 422 : 400, `Invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+}
+
 /** The last middleware: every error becomes a problem body; no stack trace ever leaves the server. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {

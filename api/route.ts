@@ -5,7 +5,8 @@ import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
 import { SCOPES, type ScopeName } from './scopes';
 import type { ApiDeps } from './deps';
-import { problem, validationProblem } from './problem';
+import { findUnstorable } from '../platform/storable';
+import { problem, unstorableProblem, validationProblem } from './problem';
 
 /** What a route handler receives: validated input, the caller and the app's dependencies. */
 export interface RouteContext<P, Q, B> {
@@ -68,6 +69,8 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
     }
     const parse = <S extends Schema | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') => {
       if (!schema) return undefined;
+      const unstorable = findUnstorable(value, where === 'body' ? [] : [where]);
+      if (unstorable.length) throw unstorableProblem(unstorable, where);
       const result = schema.safeParse(value ?? {});
       if (!result.success) throw validationProblem(result.error, where);
       return result.data;

@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { INVALID_INPUT } from '../workflows/input-refusal';
 import { problem } from './problem';
 
 /**
@@ -13,7 +14,7 @@ export function updateProblem(
   extraFromDetails: (details: unknown) => Record<string, unknown> = () => ({}),
 ): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const status = error.cause.type === 'rule_violation' ? 422 : 409;
+    const status = error.cause.type === 'rule_violation' || error.cause.type === INVALID_INPUT ? 422 : 409;
     const [details] = (error.cause.details ?? []) as unknown[];
     return problem(status, error.cause.message, { ...subject.ids, ...extraFromDetails(details) });
   }

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverter } from '../platform/codec';
+import { inputFailureInterceptors } from '../activities/input-failures';
 
 export interface WorkerDeps extends ActivityDeps {
   connection: NativeConnection;
@@ -18,6 +19,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace,
     taskQueue,
     activities: createActivities(activityDeps),
+    interceptors: { activity: [inputFailureInterceptors] },
     // Payloads leave the worker encrypted; the codec runs outside the workflow sandbox.
     dataConverter: dataConverter(activityDeps.config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

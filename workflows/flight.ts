@@ -24,6 +24,7 @@ import {
 } from '../domain/flight';
 import { applyFlightStep, checkFlightStep, type FlightStep, isRepeatedArrival, ManifestRejected } from '../domain/flight-steps';
 import { Exclusive } from './exclusive';
+import { inputRefusal, withInputRefusal } from './input-refusal';
 import { awaitFlightRecorded, flightUpdates, type FlightView, getFlightState, type PassengerInput } from './flight-messages';
 import { FlightId, FlightOverdue, FlightStatus } from './search-attributes';
 
@@ -84,6 +85,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const { policy } = input;
   let state: FlightState = input.state ?? newFlightState(requirePlan(input.plan));
   let recorded = input.state !== undefined;
+  let refusal: ApplicationFailure | undefined;
   const exclusive = new Exclusive();
 
   const publish = () =>
@@ -109,7 +111,9 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       if (isRepeatedArrival(state, step)) return summarize(state);
       const now = Date.now();
       const next = applyFlightStep(state, step, { now, policy, actor });
-      const result = await acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
+      const result = await withInputRefusal(
+        acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal }),
+      );
       if (result.conflict) {
         // Another flight booked the same person between the API's check and this write.
         throw ApplicationFailure.create({
@@ -176,7 +180,8 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
 
   setHandler(getFlightState, () => flightView(state));
   setHandler(awaitFlightRecorded, async () => {
-    await condition(() => recorded);
+    await condition(() => recorded || refusal !== undefined);
+    if (refusal) throw refusal;
     return { flightId: state.flightId };
   });
   for (const [name, { handler, validator }] of Object.entries(handlers)) {
@@ -186,7 +191,15 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
 
   const system: StepActor = { sub: 'sira', role: 'system' };
   if (!recorded) {
-    await acts.recordFlightCreated({ flight: summarize(state), at: state.createdAt });
+    try {
+      await acts.recordFlightCreated({ flight: summarize(state), at: state.createdAt });
+    } catch (error) {
+      // A flight Postgres cannot store is refused and ends here (defence in depth behind the API).
+      refusal = inputRefusal(error);
+      if (!refusal) throw error;
+      await condition(allHandlersFinished);
+      return { flightId: state.flightId, status: state.status };
+    }
     recorded = true;
   }
   publish();

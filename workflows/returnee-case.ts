@@ -27,6 +27,7 @@ import {
 } from './case-messages';
 import { type CaseView, caseView } from './case-view';
 import { Exclusive } from './exclusive';
+import { inputRefusal, withInputRefusal } from './input-refusal';
 import {
   CaseCentre,
   CaseDueAt,
@@ -59,6 +60,8 @@ export interface CaseOutcome {
   caseId: string;
   stage: CaseState['stage'];
   duplicateOf?: string;
+  /** Why the registration was refused by the database (defence in depth behind the API's input rule). */
+  refused?: string;
 }
 
 function rejection(error: unknown): unknown {
@@ -73,6 +76,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   const registrationInput = input.registration;
   let state: CaseState = input.state ?? initialState(registrationInput, policy);
   let registration: RegistrationResult | undefined = input.state ? { caseId: state.caseId } : undefined;
+  let refusal: ApplicationFailure | undefined;
   const exclusive = new Exclusive();
 
   const publish = () =>
@@ -106,7 +110,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       check(step, actor);
       const now = Date.now();
       const next = applyStep(state, step, { now, policy, actor });
-      await acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
+      await withInputRefusal(acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() }));
       state = next;
       publish();
       return caseView(state);
@@ -114,7 +118,8 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
 
   setHandler(getCaseState, () => caseView(state));
   setHandler(awaitRegistration, async () => {
-    await condition(() => registration !== undefined);
+    await condition(() => registration !== undefined || refusal !== undefined);
+    if (refusal) throw refusal;
     return registration!;
   });
   for (const name of HUMAN_STEPS) {
@@ -136,7 +141,16 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   setHandler(resumeSignal, ({ actor, reason }) => hold({ type: 'resume', reason }, actor));
 
   if (!registration) {
-    const result = await acts.registerCase({ registration: registrationInput!, state });
+    let result: RegistrationResult;
+    try {
+      result = await acts.registerCase({ registration: registrationInput!, state });
+    } catch (error) {
+      // A registration Postgres cannot store ends here, refused, leaving neither a row nor a live workflow.
+      refusal = inputRefusal(error);
+      if (!refusal) throw error;
+      await condition(allHandlersFinished);
+      return { caseId: state.caseId, stage: state.stage, refused: refusal.message };
+    }
     registration = result;
     if (result.duplicateOf) {
       await condition(allHandlersFinished);

@@ -32,6 +32,7 @@ import {
   type TravelDocumentState,
 } from '../domain/travel-document';
 import { Exclusive } from './exclusive';
+import { withInputRefusal } from './input-refusal';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from './search-attributes';
 import { answerTravelDocumentRequest, cancelTravelDocumentRequest, getTravelDocumentState } from './travel-document-messages';
 
@@ -89,7 +90,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
         } catch (error) {
           throw rejection(error);
         }
-        await commit(applyAnswer(state, answer, Date.now()), `answered_${answer.decision}`, { ...answer, round });
+        await withInputRefusal(commit(applyAnswer(state, answer, Date.now()), `answered_${answer.decision}`, { ...answer, round }));
         return state;
       }),
     {
@@ -111,7 +112,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
         } catch (error) {
           throw rejection(error);
         }
-        await commit(applyCancellation(state, reason, actor.sub), 'cancelled', { reason, by: actor.sub });
+        await withInputRefusal(commit(applyCancellation(state, reason, actor.sub), 'cancelled', { reason, by: actor.sub }));
         return state;
       }),
     {

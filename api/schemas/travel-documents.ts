@@ -34,7 +34,9 @@ const InterviewAt = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/, 'must be a date and time such as 2026-05-04T10:30')
-  .transform((v) => (/(Z|[+-]\d{2}:\d{2})$/.test(v) ? new Date(v) : new Date(`${v}Z`)).toISOString());
+  .transform((v) => (/(Z|[+-]\d{2}:\d{2})$/.test(v) ? v : `${v}Z`).replace(/(T\d{2}:\d{2})(?=Z|[+-])/, '$1:00'))
+  .pipe(IsoDateTime)
+  .transform((v) => new Date(v).toISOString());
 
 /** The liaison's answer: the page's form fields, or the same as JSON. */
 export const LiaisonAnswerSchema = z.discriminatedUnion('decision', [
