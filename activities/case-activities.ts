@@ -1,10 +1,16 @@
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../platform/config';
 import type { Db } from '../db';
 import { insertEvent, projectionColumns, updateProjection } from '../db/queries/case-projection';
 import type { Actor, CaseState } from '../domain/case-state';
 import type { CaseStep } from '../domain/case-steps';
 import type { Registration, RegistrationResult } from '../domain/registration';
+import { newTravelDocumentState, type TravelDocumentRequest } from '../domain/travel-document';
+import { recordTravelDocumentChange } from '../db/queries/travel-documents';
+import { startTravelDocumentRequest } from '../platform/travel-document-starter';
+import { travelDocumentWorkflowId } from '../workflows/ids';
+import { cancelTravelDocumentRequest } from '../workflows/travel-document-messages';
 import type { Mailer } from './mailer';
 import { sendOnce } from './outbox';
 import { writeStepRows } from './step-writers';
@@ -19,7 +25,7 @@ export interface ActivityDeps {
 }
 
 /** Activities of the case workflow. Each one is idempotent: run twice, the rows are the same. */
-export function createCaseActivities({ db, mailer, config }: ActivityDeps) {
+export function createCaseActivities({ db, mailer, config, temporal }: ActivityDeps) {
   return {
     /**
      * Writes the case row and its registration event. A second registration of the same biometric
@@ -97,6 +103,36 @@ export function createCaseActivities({ db, mailer, config }: ActivityDeps) {
         await writeStepRows(trx, step, state, actor, at);
         await updateProjection(trx, state, at);
       });
+    },
+
+    /**
+     * Opens a request the case's workflow has just recorded: its row first (so the API's 201 can be
+     * read back at once), then the replaced request stops chasing the embassy, then the new request's
+     * workflow starts. Run from inside the case's step, so parallel requests for one case are taken one
+     * at a time, and every part is idempotent for the activity's retries.
+     */
+    async openTravelDocumentRequest({ request, replaces }: { request: TravelDocumentRequest; replaces?: string }): Promise<void> {
+      const initial = newTravelDocumentState(request);
+      await recordTravelDocumentChange(
+        db,
+        initial,
+        { kind: 'requested', detail: { documentType: request.documentType, plannedDeparture: request.plannedDeparture } },
+        request.requestedAt,
+      );
+      if (replaces) {
+        await temporal.workflow
+          .getHandle(travelDocumentWorkflowId(replaces))
+          .executeUpdate(cancelTravelDocumentRequest, {
+            args: [{ actor: { sub: request.requestedBy, role: 'case_officer' }, reason: `replaced by request ${request.requestId}` }],
+            updateId: `replaced-by:${request.requestId}`,
+          })
+          .catch((error: unknown) => {
+            // Answered, expired or cancelled already: it no longer chases anyone, which is the point.
+            const refused = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure;
+            if (!refused && !(error instanceof WorkflowNotFoundError)) throw error;
+          });
+      }
+      await startTravelDocumentRequest(temporal, config, request);
     },
 
     /**

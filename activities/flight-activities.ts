@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../platform/name-based-uuid';
 import type { Knex } from 'knex';
 import { flightColumns, insertFlightEvent, updateFlightProjection } from '../db/queries/flights';
 import type { FlightState, FlightSummary } from '../domain/flight';
@@ -26,12 +26,7 @@ const FLIGHT_CASE_NAMESPACE = 'c3a5e4f0-52a9-4d3e-9c1b-6f1a0e5d2b71';
  * flight and the passenger, so a retried or repeated arrival finds the same case instead of a new one.
  */
 export function passengerCaseId(flightId: string, passengerId: string): string {
-  const namespace = Buffer.from(FLIGHT_CASE_NAMESPACE.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(namespace).update(`${flightId}/${passengerId}`).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(FLIGHT_CASE_NAMESPACE, `${flightId}/${passengerId}`);
 }
 
 /**

@@ -26,8 +26,6 @@ export async function caseInScope(deps: ApiDeps, caller: Caller, caseId: string)
   return row;
 }
 
-const UPDATE_DEADLINE_MS = 30_000;
-
 /** Sends a human step to the case's workflow and answers with the new state, or the reason it was refused. */
 export async function runCaseStep<K extends CaseStepType & keyof typeof caseStepUpdates>(
   deps: ApiDeps,
@@ -35,14 +33,16 @@ export async function runCaseStep<K extends CaseStepType & keyof typeof caseStep
   caseId: string,
   step: K,
   input: Omit<StepInput<K>, 'actor'>,
+  /** The Update ID: the same for a retry with the same Idempotency-Key, so Temporal applies the step once. */
+  updateId?: string,
 ): Promise<CaseView> {
   const row = await caseInScope(deps, caller, caseId);
   if (isTerminal(row.stage)) throw problem(409, `the case is ${row.stage}`, { caseId });
   const handle = deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
   const actor = { sub: caller.sub, role: caller.role };
   try {
-    return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      handle.executeUpdate(caseStepUpdates[step], { args: [{ ...input, actor } as StepInput<K>] }),
+    return await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
+      handle.executeUpdate(caseStepUpdates[step], { args: [{ ...input, actor } as StepInput<K>], updateId }),
     );
   } catch (error) {
     throw stepProblem(error, caseId);

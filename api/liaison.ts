@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import express, { type Request, type Response, Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import { LiaisonLinkRefused, type LiaisonGrant, verifyLiaisonToken } from '../activities/liaison-link';
 import { liaisonPage, type PageNotice, refusedLinkPage, textsFor } from '../activities/templates/liaison-page';
 import { liaisonFacts, type LiaisonFacts } from '../db/queries/travel-documents';
@@ -9,8 +9,10 @@ import { INVALID_INPUT } from '../workflows/input-refusal';
 import { answerTravelDocumentRequest } from '../workflows/travel-document-messages';
 import { findUnstorable } from '../platform/storable';
 import type { ApiDeps } from './deps';
-import { fieldErrors, problem } from './problem';
+import { LIAISON_UNAVAILABLE_PAGE } from './liaison-unavailable-page';
+import { fieldErrors, knownProblem, problem } from './problem';
 import { LiaisonAnswerSchema, RequestIdParams } from './schemas/travel-documents';
+import { RETRY_AFTER_SECONDS } from './unavailable';
 
 const UPDATE_DEADLINE_MS = 30_000;
 const STATUS_BY_REJECTION: Record<string, number> = { already_answered: 409, stale_link: 410, invalid_answer: 422, [INVALID_INPUT]: 422 };
@@ -101,13 +103,24 @@ export function liaisonRouter(deps: ApiDeps): Router {
         return answerWith(status, { kind: 'error', lines });
       }
       if (error instanceof WorkflowNotFoundError) return answerWith(409, { kind: 'error', lines: [t.alreadyAnswered] });
-      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw problem(503, 'the request did not answer in time; retry later');
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        throw problem(503, 'the request did not answer in time; the answer may still be recorded, and sending it again is safe');
+      }
       throw error;
     }
     // The update returns once the answer is in Postgres: the page shows it as recorded.
     const after = (await liaisonFacts(deps.db, facts.requestId)) ?? facts;
     return answerWith(200, { kind: 'ok', lines: [t.thanks] }, after);
   });
+
+  // Temporal or Postgres out of reach: a browser gets a page to come back to, a script the problem.
+  const unavailable: ErrorRequestHandler = (error, req, res, next) => {
+    if (wantsJson(req) || knownProblem(error, req)?.status !== 503) return next(error);
+    req.log?.warn({ err: error }, 'dependency unavailable');
+    res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    sendPage(res, 503, LIAISON_UNAVAILABLE_PAGE);
+  };
+  router.use(unavailable);
 
   return router;
 }

@@ -1,7 +1,22 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { IDEMPOTENCY_HEADER, IDEMPOTENT_METHODS } from './idempotency';
 import { openApiPath, type RouteSpec } from './route';
 import { ProblemSchema } from './schemas/common';
+
+const IdempotencyKeyHeader = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({
+      description:
+        'IETF Idempotency-Key: a retry with the same key and body returns the first answer (header Idempotent-Replayed: true) ' +
+        'and has one effect; the same key with another body is 422; answers are kept for IDEMPOTENCY_KEY_TTL (24 h).',
+      example: '7f6d2a4e-0c1b-4f5e-9a8d-3b2c1d0e9f8a',
+    }),
+});
 
 /** The OpenAPI 3.1 document, generated from the route table's zod schemas. */
 export function buildOpenApi(routes: RouteSpec[]) {
@@ -19,6 +34,11 @@ export function buildOpenApi(routes: RouteSpec[]) {
     }
     responses['401'] ??= { description: 'No valid bearer token', content: problemContent };
     responses['403'] ??= { description: `Allowed to: ${r.roles.join(', ')}`, content: problemContent };
+    if (IDEMPOTENT_METHODS.includes(r.method)) {
+      responses['409'] ??= { description: 'The first request with this Idempotency-Key is still running', content: problemContent };
+      responses['422'] ??= { description: 'Invalid body, or an Idempotency-Key already used with another request', content: problemContent };
+    }
+    responses['503'] ??= { description: 'Temporal, Postgres or the worker is unavailable; see Retry-After', content: problemContent };
     if (r.body) responses['422'] ??= { description: 'The body is invalid; errors name each field', content: problemContent };
     registry.registerPath({
       method: r.method,
@@ -30,6 +50,7 @@ export function buildOpenApi(routes: RouteSpec[]) {
         params: r.params as z.ZodObject | undefined,
         query: r.query as z.ZodObject | undefined,
         body: r.body ? { content: { 'application/json': { schema: r.body } } } : undefined,
+        headers: IDEMPOTENT_METHODS.includes(r.method) ? IdempotencyKeyHeader : undefined,
       },
       responses,
     });

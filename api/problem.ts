@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { ZodError } from 'zod';
 import type { Logger } from '../platform/logger';
+import { isUnavailable, RETRY_AFTER_SECONDS } from './unavailable';
 
 export interface FieldError {
   path: string;
@@ -57,17 +58,55 @@ export function unstorableProblem(errors: FieldError[], where: 'body' | 'query' 
   return problem(where === 'body' ? 422 : 400, `Invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
 }
 
+/** What body-parser, the router and http-errors put on the errors they raise. */
+interface ParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  limit?: number;
+  message?: string;
+}
+
+/**
+ * The problem a known error is answered with: one a route threw, a request the parsers could not
+ * read (4xx), or Temporal or PostgreSQL out of reach (503). Undefined for a fault of ours.
+ */
+export function knownProblem(error: unknown, req: Request): HttpProblem | undefined {
+  if (error instanceof HttpProblem) return error;
+  const e = (error ?? {}) as ParserError;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return problem(400, 'The body is not valid JSON');
+    case 'entity.too.large':
+      return problem(413, `The body is larger than ${e.limit} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(415, e.message);
+  }
+  // body-parser, the router and http-errors mark what the client got wrong with a 4xx status.
+  const status = e.status ?? e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (error instanceof URIError) return problem(400, 'The path is not valid percent-encoding');
+    // Only a decompression stream fails untyped: the body is not what Content-Encoding announces.
+    const encoding = req.headers['content-encoding'];
+    if (e.type === undefined && encoding) return problem(400, `The body is not valid ${encoding} data`);
+    return problem(status, e.expose ? e.message : undefined);
+  }
+  if (isUnavailable(error)) return problem(503, 'Temporal or PostgreSQL did not answer in time; retry later');
+  return undefined;
+}
+
 /** The last middleware: every error becomes a problem body; no stack trace ever leaves the server. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let p: HttpProblem;
-    if (error instanceof HttpProblem) p = error;
-    else if (error?.type === 'entity.parse.failed') p = problem(400, 'The body is not valid JSON');
-    else if (error?.type === 'entity.too.large') p = problem(413, `The body is larger than ${error.limit} bytes`);
-    else if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') p = problem(415, error.message);
-    else {
+    let p = knownProblem(error, req);
+    if (!p) {
       logger.error({ err: error, reqId: req.id }, 'unhandled error');
       p = problem(500, 'Something went wrong on our side; the request id identifies it in the logs');
+    } else if (p.status === 503) {
+      logger.warn({ err: error, reqId: req.id }, 'dependency unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     res
       .status(p.status)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Role } from '../domain/reference';
@@ -5,6 +6,7 @@ import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
 import { SCOPES, type ScopeName } from './scopes';
 import type { ApiDeps } from './deps';
+import { IDEMPOTENT_METHODS, idempotency, type Operation } from './idempotency';
 import { findUnstorable } from '../platform/storable';
 import { problem, unstorableProblem, validationProblem } from './problem';
 
@@ -15,6 +17,8 @@ export interface RouteContext<P, Q, B> {
   body: B;
   caller: Caller;
   deps: ApiDeps;
+  /** This command's id: the Update ID and new object id, stable across retries with one Idempotency-Key. */
+  operation: Operation;
   req: Request;
   res: Response;
 }
@@ -60,8 +64,13 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
   return spec as unknown as RouteSpec;
 }
 
+/** One idempotency store per app (its purge clock included), shared by the app's routes. */
+const idempotencyByApp = new WeakMap<ApiDeps, ReturnType<typeof idempotency>>();
+
 export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler {
   const target = auditTarget(spec);
+  if (!idempotencyByApp.has(deps)) idempotencyByApp.set(deps, idempotency(deps));
+  const once = idempotencyByApp.get(deps)!;
   const run = async (req: Request, res: Response, caller: Caller | undefined): Promise<RouteResult> => {
     if (!caller) throw problem(401, 'a bearer token is required');
     if (!spec.roles.includes(caller.role)) {
@@ -87,7 +96,10 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
       throw problem(415, 'send the body as application/json');
     }
     const body = parse(spec.body, req.body, 'body');
-    return spec.handler({ params, query, body, caller, deps, req, res } as RouteContext<unknown, unknown, unknown>);
+    const handle = (operation: Operation) =>
+      spec.handler({ params, query, body, caller, deps, operation, req, res } as RouteContext<unknown, unknown, unknown>);
+    // Commands run once per Idempotency-Key; reads need no key.
+    return IDEMPOTENT_METHODS.includes(spec.method) ? once(req, caller, `${spec.method.toUpperCase()} ${spec.path}`, handle) : handle({ id: randomUUID() });
   };
 
   return async (req, res) => {

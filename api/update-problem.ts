@@ -5,7 +5,8 @@ import { problem } from './problem';
 
 /**
  * How a refused or unanswered Workflow Update reaches the client, for every workflow type: a broken
- * rule is 422, a step that does not fit is 409, a closed workflow 409, no answer in time 503.
+ * rule is 422, a step that does not fit is 409, a closed workflow 409, no answer in time 503. Any
+ * other error goes on to problemHandler, which answers Temporal out of reach with 503 as well.
  * `extraFromDetails` turns the failure's details into extra problem fields (e.g. who failed a check).
  */
 export function updateProblem(
@@ -19,8 +20,13 @@ export function updateProblem(
     return problem(status, error.cause.message, { ...subject.ids, ...extraFromDetails(details) });
   }
   if (error instanceof WorkflowNotFoundError) return problem(409, `the ${subject.noun} is no longer open`, subject.ids);
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as { code?: number })?.code === 4) {
-    return problem(503, `the ${subject.noun} did not answer in time; retry later`, subject.ids);
+  // The Update may have reached the workflow before the deadline: only the answer is missing.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return problem(
+      503,
+      `the ${subject.noun} did not answer in time; the step may still be applied, and a retry with the same Idempotency-Key header is safe`,
+      subject.ids,
+    );
   }
   return error;
 }

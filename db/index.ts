@@ -9,10 +9,15 @@ pg.types.setTypeParser(1082, (value: string) => value);
 // BIGINT counts fit comfortably in a JS number here (row counts, XOF amounts).
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
+// Bounds every wait for a connection, so that a Postgres that is down or unreachable is a quick 503
+// (or a retried activity), never a request left hanging.
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export function createDb(connectionString: string, pool: { min?: number; max?: number } = {}): Db {
   return knex({
     client: 'pg',
-    connection: connectionString,
+    connection: { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    acquireConnectionTimeout: CONNECT_TIMEOUT_MS,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });

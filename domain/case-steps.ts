@@ -5,6 +5,7 @@ import { type MinorSafeguards, missingForPlan, missingForTravel } from './minor-
 import { compositeScore, isSustainable, type SustainabilityScores } from './monitoring';
 import { refreshTask } from './open-task';
 import { type ClosureReason, isTerminal, type Stage } from './stages';
+import type { TravelDocumentRequest } from './travel-document';
 
 /** A human step on a case. Each one is a Workflow Update of the same name. */
 export type CaseStep =
@@ -46,7 +47,14 @@ export type CaseStep =
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason?: string }
   | { type: 'attachFlight'; flightId: string }
-  | { type: 'recordTravelDocumentRequest'; requestId: string }
+  | {
+      type: 'recordTravelDocumentRequest';
+      requestId: string;
+      /** The request this one replaces: required while the case's current request still awaits the embassy. */
+      replaces?: string;
+      /** The request itself, opened by the case's workflow once the step is recorded (absent in older histories). */
+      request?: TravelDocumentRequest;
+    }
   | {
       type: 'recordTravelDocumentOutcome';
       requestId: string;
@@ -198,10 +206,16 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       return;
     case 'recordTravelDocumentRequest':
       requireTrack(state, 'onward_return', 'a travel document');
-      // From travel_document too: a new request replaces one that stalled (the API cancels the old one),
-      // so a case is never stranded waiting on a request that will not be answered.
+      // From travel_document too: a new request replaces one that stalled or was cancelled, so a case is
+      // never stranded waiting on a request that will not be answered.
       requireStage(state, ['received', 'counselling', 'travel_document', 'ready_to_depart'], 'a travel-document request');
       if (state.travelDocument?.requestId === step.requestId) throw conflict(`request ${step.requestId} is already the current one`);
+      // One live request per case: a second one (a double click, a parallel retry) never e-mails the embassy twice.
+      if (state.travelDocument?.status === 'requested' && step.replaces !== state.travelDocument.requestId) {
+        throw conflict(
+          `request ${state.travelDocument.requestId} still awaits the embassy; cancel it, or name it in "replaces" to replace it`,
+        );
+      }
       return;
     case 'recordTravelDocumentOutcome':
       requireStage(state, ['travel_document', 'ready_to_depart'], 'a travel-document outcome');

@@ -69,6 +69,10 @@ const EnvSchema = z.object({
   /** Signs the embassy liaisons' links; derived from AUTH_SECRET when unset. */
   LIAISON_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LIAISON_LINK_TTL: duration('30d'),
+  /** How long the API waits for a workflow to take a step (or a case to be registered) before answering 503. */
+  UPDATE_DEADLINE: duration('30s'),
+  /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
+  IDEMPOTENCY_KEY_TTL: duration('24h'),
   EMBASSY_REMINDER_INTERVAL: duration('7d'),
   EMBASSY_REMINDERS: z.coerce.number().int().min(0).max(20).default(3),
   /** How long before an issued travel document lapses its renewal is asked for, if the person is still here. */

@@ -42,4 +42,4 @@ export function findUnstorable(value: unknown, prefix: string[] = []): Unstorabl
 
 /** A copy of a string that can be stored, for logs and audit rows that must record what was refused. */
 export const storableCopy = (value: string): string =>
-  value.replace(/\u0000/g, '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+  value.replaceAll('\u0000', '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');

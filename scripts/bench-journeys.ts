@@ -82,6 +82,7 @@ async function main() {
   const baselineActivities: CaseActivities = {
     registerCase: async ({ registration: r }) => ({ caseId: r.caseId }),
     recordCaseStep: noop,
+    openTravelDocumentRequest: noop,
     markCaseOverdue: noop,
   };
   const baselineQueue = `${stack.taskQueue}-baseline`;

@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -40,6 +41,9 @@ import {
   CaseTrack,
   FlightId,
 } from './search-attributes';
+
+/** Patch: the case's workflow, not the API, opens a travel-document request it records. */
+const CASE_OPENS_TRAVEL_DOCUMENT = 'case-opens-travel-document-request';
 
 const acts = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30s',
@@ -111,6 +115,11 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       const now = Date.now();
       const next = applyStep(state, step, { now, policy, actor });
       await withInputRefusal(acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() }));
+      if (step.type === 'recordTravelDocumentRequest' && step.request && patched(CASE_OPENS_TRAVEL_DOCUMENT)) {
+        // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
+        // cancelled and the new one started durably, by the activity's retries, not by an HTTP handler.
+        await acts.openTravelDocumentRequest({ request: step.request, replaces: step.replaces });
+      }
       state = next;
       publish();
       return caseView(state);

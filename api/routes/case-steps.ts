@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import type { CaseStepType, StepInput } from '../../domain/case-steps';
 import type { Role } from '../../domain/reference';
 import type { caseStepUpdates } from '../../workflows/case-messages';
+import { type Caller, inCentreScope } from '../auth';
 import { runCaseStep } from '../case-access';
+import { problem } from '../problem';
 import { route, type RouteSpec } from '../route';
 import { CaseIdParams } from '../schemas/common';
 import {
@@ -42,6 +44,8 @@ function stepRoute<B extends z.ZodType, S extends StepName>(spec: {
   body?: B;
   step: S;
   toInput: (body: z.output<B>, deps: Parameters<RouteSpec['handler']>[0]['deps']) => Omit<StepInput<S>, 'actor'>;
+  /** A check of the body against the caller beyond the case's own scope (e.g. the centre it moves to). */
+  authorize?: (body: z.output<B>, caller: Caller) => void;
 }): RouteSpec {
   return route({
     method: spec.method ?? 'post',
@@ -53,8 +57,9 @@ function stepRoute<B extends z.ZodType, S extends StepName>(spec: {
     params: CaseIdParams,
     body: spec.body,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
-      const state = await runCaseStep(deps, caller, params.caseId, spec.step, spec.toInput(body as z.output<B>, deps));
+    async handler({ params, body, caller, deps, operation }) {
+      spec.authorize?.(body as z.output<B>, caller);
+      const state = await runCaseStep(deps, caller, params.caseId, spec.step, spec.toInput(body as z.output<B>, deps), operation.id);
       return { status: 200, body: state };
     },
   });
@@ -66,6 +71,14 @@ export const caseStepRoutes: RouteSpec[] = [
     summary: 'Record reception',
     body: ReceptionSchema,
     step: 'recordReception',
+    // A case is received only into one of the caller's own centres, never moved outside their scope.
+    authorize: (b, caller) => {
+      if (!inCentreScope(caller, b.centreCode)) {
+        throw problem(403, `you do not work at centre ${b.centreCode}; the case is received at a centre of yours`, {
+          errors: [{ path: 'centreCode', message: 'must be one of your centres' }],
+        });
+      }
+    },
     toInput: (b, deps) => ({ ...b, cashGrantXof: b.cashGrantXof ?? deps.config.casePolicy.defaultCashGrantXof }),
   }),
   stepRoute({
@@ -102,9 +115,9 @@ export const caseStepRoutes: RouteSpec[] = [
     params: TranchePaymentParams,
     body: TranchePaymentSchema,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const input = { n: params.n, paidAt: body.paidAt ?? new Date().toISOString(), reference: body.reference };
-      return { status: 200, body: await runCaseStep(deps, caller, params.caseId, 'recordTranchePayment', input) };
+      return { status: 200, body: await runCaseStep(deps, caller, params.caseId, 'recordTranchePayment', input, operation.id) };
     },
   }),
   stepRoute({

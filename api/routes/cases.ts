@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
 import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
 import { startCase } from '../../platform/case-starter';
 import { CaseCentre, CaseDueAt, CaseNationality, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
-import { inCentreScope, seesAllCentres } from '../auth';
+import type { Db } from '../../db';
+import { type Caller, inCentreScope, seesAllCentres } from '../auth';
 import { caseInScope, stepProblem } from '../case-access';
 import { getCaseState } from '../../workflows/case-messages';
 import { problem } from '../problem';
@@ -31,10 +31,11 @@ export const caseRoutes = [
       201: { description: 'Case registered; its workflow runs', schema: CreatedCase },
       409: { description: 'The biometric reference or document number is already registered' },
     },
-    async handler({ body, caller, deps }) {
+    async handler({ body, caller, deps, operation }) {
       if (!inCentreScope(caller, body.centreCode)) throw problem(403, `you do not work at centre ${body.centreCode}`);
-      await rejectKnownDuplicate(deps.db, body.biometricRef, body.documentNumber);
-      const caseId = randomUUID();
+      // With an Idempotency-Key the case id is the operation's: a retry finds the case it created.
+      const caseId = operation.id;
+      await rejectKnownDuplicate(deps.db, caller, caseId, body.biometricRef, body.documentNumber);
       const workflowId = caseWorkflowId(caseId);
       const track = trackFor(body.person.nationality, deps.config.casePolicy.hostCountry);
       const registration: Registration = {
@@ -45,8 +46,16 @@ export const caseRoutes = [
         officer: caller.sub,
         registeredAt: new Date().toISOString(),
       };
-      const result = await startCase(deps.temporal, deps.config, registration);
-      if (result.duplicateOf) throw duplicate(result.duplicateOf);
+      let result;
+      try {
+        // Registration waits for the case row; a worker that does not answer in time gives a 503, not a hang.
+        result = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
+          startCase(deps.temporal, deps.config, registration),
+        );
+      } catch (error) {
+        throw stepProblem(error, caseId);
+      }
+      if (result.duplicateOf) throw await duplicate(deps.db, caller, result.duplicateOf);
       return {
         status: 201,
         headers: { Location: `/v1/cases/${caseId}` },
@@ -141,17 +150,23 @@ export const caseRoutes = [
   }),
 ];
 
-async function rejectKnownDuplicate(db: import('../../db').Db, biometricRef?: string, documentNumber?: string) {
+/** A person already registered (same biometric reference or document number) is not registered twice. */
+async function rejectKnownDuplicate(db: Db, caller: Caller, caseId: string, biometricRef?: string, documentNumber?: string) {
   if (!biometricRef && !documentNumber) return;
   const existing = await db('cases')
     .where((q) => {
       if (biometricRef) q.orWhere('biometric_ref', biometricRef);
       if (documentNumber) q.orWhere('document_number', documentNumber);
     })
+    .whereNot('case_id', caseId)
     .first('case_id');
-  if (existing) throw duplicate(existing.case_id);
+  if (existing) throw await duplicate(db, caller, existing.case_id);
 }
 
-function duplicate(caseId: string) {
-  return problem(409, 'a case with this biometric reference or document number already exists', { caseId });
+/** The existing case is named only to a caller who may open it; anyone else learns whom to ask. */
+async function duplicate(db: Db, caller: Caller, caseId: string) {
+  const row = await db('cases').where({ case_id: caseId }).first('centre_code');
+  const detail = 'a case with this biometric reference or document number already exists';
+  if (row && inCentreScope(caller, row.centre_code)) return problem(409, detail, { caseId });
+  return problem(409, `${detail} at a centre outside yours; a programme manager can find it for you`);
 }

@@ -63,7 +63,9 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
       { key: FlightOverdue, value: false },
     ],
   });
-  await client.workflow.executeUpdateWithStart(awaitFlightRecorded, { startWorkflowOperation: start });
+  await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+    client.workflow.executeUpdateWithStart(awaitFlightRecorded, { startWorkflowOperation: start }),
+  );
 }
 
 async function flightRow(

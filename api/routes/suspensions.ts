@@ -4,11 +4,16 @@ import { resumeSignal, suspendSignal } from '../../workflows/case-messages';
 import { caseWorkflowId } from '../../workflows/ids';
 import { seesAllCentres } from '../auth';
 import type { ApiDeps } from '../deps';
+import { problem } from '../problem';
 import { route } from '../route';
 import { BulkSuspensionSchema } from '../schemas/cases';
+import { isUnavailable } from '../unavailable';
 import { visibilityScope } from '../visibility';
 
 const CONCURRENCY = 32;
+// One deadline for the listing and one for all the signals: Temporal out of reach is a 503 in bounded time.
+const LIST_DEADLINE_MS = 10_000;
+const SIGNALS_DEADLINE_MS = 30_000;
 
 /** Workflow IDs of the open cases a bulk hold targets, always within the caller's centres. */
 async function targets(deps: ApiDeps, body: z.output<typeof BulkSuspensionSchema>, caller: Parameters<typeof visibilityScope>[1]) {
@@ -30,24 +35,37 @@ async function targets(deps: ApiDeps, body: z.output<typeof BulkSuspensionSchema
   if (q.nationality) clauses.push(`CaseNationality = '${q.nationality}'`);
   if (q.track) clauses.push(`CaseTrack = '${q.track}'`);
   const ids: string[] = [];
-  for await (const wf of deps.temporal.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
+  await deps.temporal.withDeadline(Date.now() + LIST_DEADLINE_MS, async () => {
+    for await (const wf of deps.temporal.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
+  });
   return ids;
 }
 
-/** Signals every target, CONCURRENCY at a time; cases that cannot take the hold ignore it. */
+/**
+ * Signals every target, CONCURRENCY at a time; cases that cannot take the hold ignore it. When
+ * Temporal is out of reach the rest would fail too: the lanes stop and the whole hold is a 503.
+ */
 async function signalAll(deps: ApiDeps, workflowIds: string[], send: (id: string) => Promise<void>) {
   let next = 0;
   let failed = 0;
-  const lanes = Array.from({ length: Math.min(CONCURRENCY, workflowIds.length) }, async () => {
-    while (next < workflowIds.length) {
+  let unavailable = false;
+  const lane = async () => {
+    while (next < workflowIds.length && !unavailable) {
       const id = workflowIds[next++];
       await send(id).catch((error) => {
-        failed += 1;
-        deps.logger.warn({ workflowId: id, err: error }, 'bulk hold not delivered');
+        if (isUnavailable(error)) unavailable = true;
+        else {
+          failed += 1;
+          deps.logger.warn({ workflowId: id, err: error }, 'bulk hold not delivered');
+        }
       });
     }
-  });
-  await Promise.all(lanes);
+  };
+  // The lanes start inside the deadline's context, so that every signal they send carries it.
+  await deps.temporal.withDeadline(Date.now() + SIGNALS_DEADLINE_MS, () =>
+    Promise.all(Array.from({ length: Math.min(CONCURRENCY, workflowIds.length) }, lane)),
+  );
+  if (unavailable) throw problem(503, 'Temporal did not answer; some cases may have the hold already, and sending it again is safe');
   return { matched: workflowIds.length, signalled: workflowIds.length - failed, failed };
 }
 

@@ -1,16 +1,10 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
-import { listTravelDocuments, travelDocumentDetail } from '../../db/queries/travel-documents';
+import { listTravelDocuments, replaceableRequestOf, travelDocumentDetail } from '../../db/queries/travel-documents';
 import type { TravelDocumentRequest } from '../../domain/travel-document';
 import { travelDocumentWorkflowId } from '../../workflows/ids';
-import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
-import { travelDocument } from '../../workflows/travel-document';
 import { cancelTravelDocumentRequest } from '../../workflows/travel-document-messages';
-import type { Role } from '../../domain/reference';
 import { seesAllCentres } from '../auth';
-import type { ApiDeps } from '../deps';
 import { caseInScope, runCaseStep } from '../case-access';
+import { updateProblem } from '../update-problem';
 import { problem } from '../problem';
 import { route } from '../route';
 import { CaseIdParams } from '../schemas/common';
@@ -24,14 +18,6 @@ import {
 
 const OFFICERS = ['case_officer', 'supervisor'] as const;
 const READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
-
-/** A request replaced by a new one stops chasing the embassy; one already finished is left as it is. */
-async function cancelReplaced(deps: ApiDeps, requestId: string, by: string, caller: { sub: string; role: Role }) {
-  await deps.temporal.workflow
-    .getHandle(travelDocumentWorkflowId(requestId))
-    .executeUpdate(cancelTravelDocumentRequest, { args: [{ actor: { sub: caller.sub, role: caller.role }, reason: `replaced by request ${by}` }] })
-    .catch((error) => deps.logger.info({ err: error, requestId }, 'replaced request not cancelled (already finished)'));
-}
 
 export const travelDocumentRoutes = [
   route({
@@ -49,45 +35,32 @@ export const travelDocumentRoutes = [
       422: { description: 'No embassy liaison on file for the nationality, or invalid content' },
       404: { description: 'No such case in your centres' },
     },
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const kase = await caseInScope(deps, caller, params.caseId);
       const embassy = await deps.db('embassies').where({ country: kase.nationality }).first('country');
       if (kase.track === 'onward_return' && !embassy) {
         throw problem(422, `no embassy liaison on file for ${kase.nationality}; an admin sets it with PUT /v1/embassies/${kase.nationality}`);
       }
-      const requestId = randomUUID();
-      const previous = (await deps.db('cases').where({ case_id: params.caseId }).first('state')).state?.travelDocument;
-      // The case decides first: a case at the wrong stage or on the wrong track refuses, and nothing starts.
-      const view = await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId });
-      if (previous?.status === 'requested') await cancelReplaced(deps, previous.requestId, requestId, caller);
+      // With an Idempotency-Key the request id is the operation's: a retry finds the request it opened.
+      const requestId = operation.id;
       const request: TravelDocumentRequest = {
         requestId,
         caseId: params.caseId,
         country: kase.nationality,
-        centreCode: view.centreCode,
+        centreCode: kase.centre_code,
         documentType: body.documentType,
         plannedDeparture: body.plannedDeparture,
         requestedBy: caller.sub,
         requestedAt: new Date().toISOString(),
       };
-      const workflowId = travelDocumentWorkflowId(requestId);
-      await deps.temporal.workflow.start(travelDocument, {
-        workflowId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        args: [{ policy: deps.config.travelDocumentPolicy, request }],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: TravelDocStatus, value: 'requested' },
-          { key: TravelDocOverdue, value: false },
-          { key: CaseCentre, value: view.centreCode },
-          { key: CaseNationality, value: kase.nationality },
-        ],
-      });
+      // The case decides, opens the request and cancels the one it replaces, one request at a time:
+      // a case at the wrong stage or with a live request refuses, and nothing starts.
+      const replaces = body.replaces ?? (await replaceableRequestOf(deps.db, params.caseId));
+      await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId, replaces, request }, operation.id);
       return {
         status: 201,
         headers: { Location: `/v1/travel-documents/${requestId}` },
-        body: { requestId, workflowId, status: 'requested' },
+        body: { requestId, workflowId: travelDocumentWorkflowId(requestId), status: 'requested' },
       };
     },
   }),
@@ -138,17 +111,18 @@ export const travelDocumentRoutes = [
       409: { description: 'The embassy has already answered' },
       404: { description: 'No such request for a case in your centres' },
     },
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const handle = deps.temporal.workflow.getHandle(travelDocumentWorkflowId(params.requestId));
       try {
-        const state = await handle.executeUpdate(cancelTravelDocumentRequest, {
-          args: [{ actor: { sub: caller.sub, role: caller.role }, reason: body.reason }],
-        });
+        const state = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
+          handle.executeUpdate(cancelTravelDocumentRequest, {
+            args: [{ actor: { sub: caller.sub, role: caller.role }, reason: body.reason }],
+            updateId: operation.id,
+          }),
+        );
         return { status: 200, body: { requestId: params.requestId, status: state.status } };
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) throw problem(409, error.cause.message);
-        if (error instanceof WorkflowNotFoundError) throw problem(409, 'the request is no longer open');
-        throw error;
+        throw updateProblem(error, { noun: 'travel-document request', ids: { requestId: params.requestId } });
       }
     },
   }),

@@ -6,6 +6,11 @@ export const TravelDocumentRequestSchema = z
   .object({
     documentType: z.enum(DOCUMENT_TYPES),
     plannedDeparture: IsoDate.or(IsoDateTime),
+    replaces: Uuid.optional().meta({
+      description:
+        "The case's current request, still awaiting the embassy, that this one replaces (it is cancelled). " +
+        'Not needed when the current request was escalated, cancelled, refused or expired.',
+    }),
   })
   .meta({ id: 'TravelDocumentRequest' });
 

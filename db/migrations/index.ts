@@ -4,6 +4,7 @@ import * as m002 from './002_cases';
 import * as m003 from './003_flights';
 import * as m004 from './004_travel_documents';
 import * as m005 from './005_audit';
+import * as m006 from './006_idempotency';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_flights': m003,
   '004_travel_documents': m004,
   '005_audit': m005,
+  '006_idempotency': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

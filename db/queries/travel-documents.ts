@@ -117,6 +117,20 @@ export async function listTravelDocuments(db: Knex, f: TravelDocumentFilter) {
   return { items: rows.map(summary), total: Number(count) };
 }
 
+/**
+ * The case's current request when a new one may replace it without being told to: the embassy
+ * never answered it past every reminder (escalated), or it ended without a document (cancelled,
+ * refused, expired). Undefined when there is none, or when it is still live.
+ */
+export async function replaceableRequestOf(db: Knex, caseId: string): Promise<string | undefined> {
+  const row = await db('cases as c')
+    .join('travel_documents as t', 't.request_id', db.raw("(c.state->'travelDocument'->>'requestId')::uuid"))
+    .where('c.case_id', caseId)
+    .andWhere((q) => q.where('t.overdue', true).orWhereIn('t.status', ['cancelled', 'refused', 'expired']))
+    .first('t.request_id');
+  return row?.request_id;
+}
+
 /** The case's centre, for scope checks; undefined when there is no such request. */
 export async function travelDocumentScope(db: Knex, requestId: string): Promise<{ caseCentre: string } | undefined> {
   const row = await db('travel_documents as t')

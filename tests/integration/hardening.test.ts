@@ -51,6 +51,36 @@ test('JSON is parsed strictly: malformed or a bare value is 400 problem+json, wi
   }
 });
 
+describe('a request Sira cannot read is a 4xx problem, never a 500', () => {
+  const post = async (headers: Record<string, string>, body: string | Buffer) => {
+    const req = stack.api.post('/v1/cases').set('Authorization', `Bearer ${await token()}`);
+    for (const [name, value] of Object.entries(headers)) req.set(name, value);
+    return req.send(body);
+  };
+  const refused = (res: request.Response, status: number, detail: RegExp) => {
+    expect([res.status, res.body.detail]).toEqual([status, expect.stringMatching(detail)]);
+    isProblem(res);
+    noStack(res);
+  };
+
+  it('a path with broken percent-encoding is 400', async () => {
+    refused(await stack.api.get('/v1/cases/%E0%A4%A').set('Authorization', `Bearer ${await token()}`), 400, /percent-encoding/);
+  });
+
+  it('a body announced as gzip that is not gzip is 400', async () => {
+    refused(await post({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, '{"person": {}}'), 400, /not valid gzip/);
+  });
+
+  it('a Content-Encoding Sira does not know is 415', async () => {
+    refused(await post({ 'Content-Type': 'application/json', 'Content-Encoding': 'br-fake' }, '{"person": {}}'), 415, /br-fake/);
+  });
+
+  it('a JSON body in a charset other than UTF-8 is 415', async () => {
+    const latin1 = Buffer.from('{"person": {"familyName": "Traoré"}}', 'latin1');
+    refused(await post({ 'Content-Type': 'application/json; charset=latin1' }, latin1), 415, /charset "LATIN1"/);
+  });
+});
+
 test('an unexpected error is a 500 problem naming the request id, never the stack', async () => {
   const app = express();
   app.get('/boom', () => {

@@ -247,16 +247,27 @@ test('a case at the wrong stage or on the wrong track gets 409 and nothing start
   expect((await handle.result()).status).toBe('cancelled');
 });
 
-test('a new request replaces one the embassy never answered: the old one is cancelled, the case waits on the new one', async () => {
+test('a new request replaces a live one it names, or a cancelled one on its own; the case waits on the new one', async () => {
   const { caseId } = await counselledCase('GIN');
   const departure = isoDate(Date.now() + 20 * DAY);
   const first = await requestDocument(caseId, departure);
   await requestStatus(first, 'sent');
-  const second = await requestDocument(caseId, departure);
+  const second = (
+    await stack.api
+      .post(`/v1/cases/${caseId}/travel-documents`)
+      .set(auth())
+      .send({ documentType: 'laissez_passer', plannedDeparture: departure, replaces: first })
+  ).body.requestId as string;
   expect(second).not.toBe(first);
   await requestStatus(first, 'cancelled');
   await requestStatus(second, 'sent');
   const kase = await stack.api.get(`/v1/cases/${caseId}`).set(auth());
   expect(kase.body.stage).toBe('travel_document');
   expect(kase.body.travelDocument.requestId).toBe(second);
+
+  // Cancelled by the officer, it no longer holds the case: the next request needs no "replaces".
+  expect((await stack.api.post(`/v1/travel-documents/${second}/cancellation`).set(auth()).send({ reason: 'wrong type' })).status).toBe(200);
+  const third = await requestDocument(caseId, departure);
+  await requestStatus(third, 'sent');
+  expect((await stack.api.get(`/v1/cases/${caseId}`).set(auth())).body.travelDocument.requestId).toBe(third);
 });

@@ -25,9 +25,8 @@ export function quietTemporalLogs(): void {
   }
 }
 
-/** A fresh database on the run's Postgres server, migrated and seeded; dropped by `drop`. */
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.SIRA_TEST_ADMIN_DATABASE_URL;
+/** A fresh database on the run's Postgres server (or the one named), migrated and seeded; dropped by `drop`. */
+export async function freshDatabase(adminUrl = process.env.SIRA_TEST_ADMIN_DATABASE_URL): Promise<{ url: string; drop(): Promise<void> }> {
   if (!adminUrl) throw new Error('SIRA_TEST_ADMIN_DATABASE_URL is not set: run through jest (global setup)');
   const name = `sira_t_${randomBytes(5).toString('hex')}`;
   const admin = createDb(adminUrl, { max: 1 });
@@ -60,14 +59,20 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Servers of a test file's own, for a test that stops them; the run's servers otherwise. */
+export interface StackServers {
+  temporalAddress?: string;
+  adminDatabaseUrl?: string;
+}
+
 /**
  * Everything a test file needs against real servers: its own database, its own task queue on the
  * run's Temporal server, an in-process worker, the API app and a real SMTP catcher.
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, servers: StackServers = {}): Promise<TestStack> {
   quietTemporalLogs();
-  const address = process.env.SIRA_TEST_TEMPORAL_ADDRESS!;
-  const database = await freshDatabase();
+  const address = servers.temporalAddress ?? process.env.SIRA_TEST_TEMPORAL_ADDRESS!;
+  const database = await freshDatabase(servers.adminDatabaseUrl);
   const smtp = await startSmtpCatcher();
   const taskQueue = `test-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({

@@ -865,6 +865,21 @@ describe('travel documents and departure (onward-return track)', () => {
     expect(state.task).toBeUndefined();
   });
 
+  it('one live request per case: a second one is refused unless it names the live one it replaces', () => {
+    const waiting = step(received(), request('TD-1'));
+    const error = rejection(waiting, request('TD-2'));
+    expect(error.code).toBe('stage_conflict');
+    expect(error.message).toMatch(/request TD-1 still awaits the embassy/);
+    expect(rejection(waiting, { type: 'recordTravelDocumentRequest', requestId: 'TD-2', replaces: 'TD-0' }).code).toBe('stage_conflict');
+    const replaced = step(waiting, { type: 'recordTravelDocumentRequest', requestId: 'TD-2', replaces: 'TD-1' });
+    expect(replaced.travelDocument).toEqual({ requestId: 'TD-2', status: 'requested' });
+  });
+
+  it('a request after an answered one needs nothing to replace', () => {
+    const refused = drive(received(), [request('TD-1'), { type: 'recordTravelDocumentOutcome', requestId: 'TD-1', outcome: 'refused' }]);
+    expect(step(refused, request('TD-2')).travelDocument).toEqual({ requestId: 'TD-2', status: 'requested' });
+  });
+
   it('a received onward-return case is asked for its travel document under the counselling SLA', () => {
     expect(received().task).toMatchObject({ key: 'received:travel-document', slaMs: 14 * DAY });
   });

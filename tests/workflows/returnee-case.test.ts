@@ -25,6 +25,9 @@ function recordingActivities() {
     async recordCaseStep({ step }) {
       calls.steps.push(step.type);
     },
+    async openTravelDocumentRequest({ request }) {
+      calls.steps.push(`open:${request.requestId}`);
+    },
     async markCaseOverdue({ state, level }: { state: CaseState; level: 1 | 2 }) {
       calls.overdue.push({ level, task: state.task!.key });
     },
