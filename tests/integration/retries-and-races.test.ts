@@ -206,3 +206,11 @@ describe('scope', () => {
     expect(row).toEqual({ stage: 'registered', centre_code: 'BKO-MMEIA' });
   });
 });
+
+test('a NUL in a path parameter is refused with 400 and audited like any refusal', async () => {
+  const res = await stack.api.get('/v1/cases/%00').set(auth());
+  expect(res.status).toBe(400);
+  expect(res.body.errors[0].path).toBe('params.caseId');
+  const row = await stack.db('audit_log').where({ route: 'GET /v1/cases/:caseId', object_id: '\uFFFD' }).orderBy('id', 'desc').first();
+  expect(row).toMatchObject({ outcome: 'rejected', http_status: 400, actor_sub: 'awa' });
+});
