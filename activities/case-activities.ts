@@ -2,15 +2,16 @@ import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../platform/config';
 import type { Db } from '../db';
+import { earlierCasesOf, openCaseOf } from '../db/queries/case-identity';
 import { insertEvent, projectionColumns, updateProjection } from '../db/queries/case-projection';
 import type { Actor, CaseState } from '../domain/case-state';
-import type { CaseStep } from '../domain/case-steps';
+import type { CaseStep, HeldDocument } from '../domain/case-steps';
 import type { Registration, RegistrationResult } from '../domain/registration';
-import { newTravelDocumentState, type TravelDocumentRequest } from '../domain/travel-document';
+import { newTravelDocumentState, type TravelDocumentRequest, type TravelDocumentState } from '../domain/travel-document';
 import { recordTravelDocumentChange } from '../db/queries/travel-documents';
 import { startTravelDocumentRequest } from '../platform/travel-document-starter';
-import { travelDocumentWorkflowId } from '../workflows/ids';
-import { cancelTravelDocumentRequest } from '../workflows/travel-document-messages';
+import { caseWorkflowId, travelDocumentWorkflowId } from '../workflows/ids';
+import { cancelTravelDocumentRequest, movePlannedDeparture } from '../workflows/travel-document-messages';
 import type { Mailer } from './mailer';
 import { sendOnce } from './outbox';
 import { writeStepRows } from './step-writers';
@@ -32,11 +33,15 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
      * reference or document number writes nothing and names the existing case.
      */
     async registerCase({ registration: r, state }: { registration: Registration; state: CaseState }): Promise<RegistrationResult> {
+      const who = { biometricRef: r.biometricRef, documentNumber: r.documentNumber };
       return db.transaction(async (trx) => {
+        // A person back after an earlier case ended is a second return: a new case, linked to the last one.
+        const earlier = await earlierCasesOf(trx, who, r.caseId);
+        const known: CaseState = { ...state, previousCaseId: earlier.previousCaseId, previouslyAssisted: earlier.previouslyAssisted };
         const inserted = await trx('cases')
           .insert({
             case_id: r.caseId,
-            workflow_id: `case:${r.caseId}`,
+            workflow_id: caseWorkflowId(r.caseId),
             officer: r.officer,
             nationality: r.person.nationality,
             minor: r.unaccompaniedMinor,
@@ -52,24 +57,21 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
             vulnerabilities: JSON.stringify(r.vulnerabilities),
             biometric_ref: r.biometricRef ?? null,
             document_number: r.documentNumber ?? null,
+            previous_case_id: earlier.previousCaseId ?? null,
+            second_return: earlier.previousCaseId !== undefined,
             consent_at: r.registeredAt,
             created_at: r.registeredAt,
-            ...projectionColumns(state, r.registeredAt),
+            ...projectionColumns(known, r.registeredAt),
           })
           .onConflict()
           .ignore()
           .returning('case_id');
         if (inserted.length === 0) {
-          const own = await trx('cases').where({ case_id: r.caseId }).first('case_id');
-          if (own) return { caseId: r.caseId };
-          const existing = await trx('cases')
-            .where((q) => {
-              if (r.biometricRef) q.orWhere('biometric_ref', r.biometricRef);
-              if (r.documentNumber) q.orWhere('document_number', r.documentNumber);
-            })
-            .first('case_id');
+          const own = await trx('cases').where({ case_id: r.caseId }).first('previous_case_id');
+          if (own) return { caseId: r.caseId, ...(known.previousCaseId ? { previousCaseId: known.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
+          const existing = await openCaseOf(trx, who, r.caseId);
           if (!existing) throw new Error(`case ${r.caseId} could not be inserted`);
-          return { caseId: r.caseId, duplicateOf: existing.case_id as string };
+          return { caseId: r.caseId, duplicateOf: existing.caseId };
         }
         await insertEvent(trx, {
           caseId: r.caseId,
@@ -79,9 +81,15 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
           actorRole: 'case_officer',
           at: r.registeredAt,
           stageAfter: state.stage,
-          detail: { track: r.track, centreCode: r.centreCode, arrivalMode: r.arrival.mode, flightId: r.arrival.flightId },
+          detail: {
+            track: r.track,
+            centreCode: r.centreCode,
+            arrivalMode: r.arrival.mode,
+            flightId: r.arrival.flightId,
+            ...(earlier.previousCaseId ? { secondReturn: true, previousCaseId: earlier.previousCaseId } : {}),
+          },
         });
-        return { caseId: r.caseId };
+        return { caseId: r.caseId, ...(earlier.previousCaseId ? { previousCaseId: earlier.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
       });
     },
 
@@ -111,14 +119,35 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
      * workflow starts. Run from inside the case's step, so parallel requests for one case are taken one
      * at a time, and every part is idempotent for the activity's retries.
      */
-    async openTravelDocumentRequest({ request, replaces }: { request: TravelDocumentRequest; replaces?: string }): Promise<void> {
+    async openTravelDocumentRequest({
+      request,
+      replaces,
+      held,
+    }: {
+      request: TravelDocumentRequest;
+      replaces?: string;
+      /** A document the person already holds: recorded as issued, and no embassy is asked. */
+      held?: HeldDocument;
+    }): Promise<void> {
       const initial = newTravelDocumentState(request);
-      await recordTravelDocumentChange(
-        db,
-        initial,
-        { kind: 'requested', detail: { documentType: request.documentType, plannedDeparture: request.plannedDeparture } },
-        request.requestedAt,
-      );
+      if (held) {
+        // No embassy, no workflow: the request is born issued and finished, its document on file.
+        const issued: TravelDocumentState = {
+          ...initial,
+          status: 'issued',
+          seq: initial.seq + 1,
+          document: { number: held.number, validUntil: held.validUntil, issuedAt: request.requestedAt },
+          finished: true,
+        };
+        await recordTravelDocumentChange(db, issued, { kind: 'held_document_recorded', detail: { type: held.type, validUntil: held.validUntil } }, request.requestedAt);
+      } else {
+        await recordTravelDocumentChange(
+          db,
+          initial,
+          { kind: 'requested', detail: { documentType: request.documentType, plannedDeparture: request.plannedDeparture } },
+          request.requestedAt,
+        );
+      }
       if (replaces) {
         await temporal.workflow
           .getHandle(travelDocumentWorkflowId(replaces))
@@ -132,7 +161,19 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
             if (!refused && !(error instanceof WorkflowNotFoundError)) throw error;
           });
       }
-      await startTravelDocumentRequest(temporal, config, request);
+      if (!held) await startTravelDocumentRequest(temporal, config, request);
+    },
+
+    /** The case's planned departure moved: its request follows, and works out again whether its document lapses first. */
+    async moveTravelDocumentDeparture({ requestId, plannedDeparture, actor }: { requestId: string; plannedDeparture: string; actor: Actor }): Promise<void> {
+      await temporal.workflow
+        .getHandle(travelDocumentWorkflowId(requestId))
+        .executeUpdate(movePlannedDeparture, { args: [{ actor, plannedDeparture }], updateId: `move-departure:${requestId}:${plannedDeparture}` })
+        .catch((error: unknown) => {
+          // A request already finished keeps the departure it had; the case holds the new one.
+          const refused = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure;
+          if (!refused && !(error instanceof WorkflowNotFoundError)) throw error;
+        });
     },
 
     /**

@@ -28,7 +28,8 @@ export function inputFailureInterceptors(): ActivityInterceptors {
           if (!isInputError(error)) throw error;
           throw ApplicationFailure.create({
             type: INVALID_INPUT,
-            message: `a value could not be stored: ${error.message}`,
+            // knex prefixes the statement; the client is told only Postgres's own reason.
+            message: `a value could not be stored: ${error.message.split(' - ').pop()}`,
             nonRetryable: true,
           });
         }

@@ -49,7 +49,9 @@ export async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState,
       }
       if (step.subject === 'tranche') {
         const tranche = state.tranches.find((t) => t.n === step.ref)!;
-        await trx('tranches').where({ case_id: caseId, n: tranche.n }).update({ status: tranche.status, decided_at: at });
+        await trx('tranches')
+          .where({ case_id: caseId, n: tranche.n })
+          .update({ status: tranche.status, decided_at: at, approved_by: tranche.approvedBy ?? null });
       }
       return;
     }
@@ -60,6 +62,7 @@ export async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState,
         n: tranche.n,
         amount_xof: tranche.amountXof,
         vendor: tranche.vendor,
+        vendor_id: tranche.vendorId ?? null,
         items: JSON.stringify(step.items),
         status: tranche.status,
         requested_by: actor.sub,
@@ -70,7 +73,15 @@ export async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState,
     case 'recordTranchePayment':
       await trx('tranches')
         .where({ case_id: caseId, n: step.n })
-        .update({ status: 'paid', paid_at: step.paidAt, payment_reference: step.reference ?? null });
+        .update({ status: 'paid', paid_at: step.paidAt, payment_reference: step.reference ?? null, paid_by: actor.sub });
+      return;
+    case 'cancelTranche':
+      await trx('tranches').where({ case_id: caseId, n: step.n }).update({ status: 'cancelled', cancel_reason: step.reason, decided_at: at });
+      return;
+    case 'reduceBudget':
+      await trx('plans')
+        .where({ case_id: caseId, version: state.plan!.version })
+        .update({ budget_xof: step.budgetXof, reduced_from_xof: state.plan!.reducedFromXof ?? null });
       return;
     case 'recordMonitoringVisit': {
       const visit = state.visits[state.visits.length - 1];

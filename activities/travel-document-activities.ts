@@ -2,14 +2,14 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { liaisonFacts, recordTravelDocumentChange } from '../db/queries/travel-documents';
 import type { Actor } from '../domain/case-state';
-import { messageKey, type TravelDocumentMessage, type TravelDocumentState } from '../domain/travel-document';
+import { mayTakeOutcomeLater, messageKey, type TravelDocumentMessage, type TravelDocumentState } from '../domain/travel-document';
 import { caseStepUpdates, getCaseState } from '../workflows/case-messages';
 import type { CaseView } from '../workflows/case-view';
 import { caseWorkflowId } from '../workflows/ids';
 import type { ActivityDeps } from './case-activities';
 import { liaisonUrl, signLiaisonToken } from './liaison-link';
 import { sendOnce } from './outbox';
-import { embassyMail, escalationMail, renewalNoticeMail } from './templates/travel-document-mail';
+import { embassyMail, escalationMail, outcomeNotTakenMail, renewalNoticeMail } from './templates/travel-document-mail';
 
 /**
  * Who records an embassy's answer on the case. The events table names it `system`, as it does
@@ -17,7 +17,8 @@ import { embassyMail, escalationMail, renewalNoticeMail } from './templates/trav
  */
 const EMBASSY_ACTOR = (country: string) => ({ sub: `embassy:${country}`, role: 'system' }) as unknown as Actor;
 
-export type CaseOutcomeDelivery = 'recorded' | 'already_recorded' | 'case_moved_on';
+/** The case took the outcome in (now or before), or refused it: why, and whether it may take it later. */
+export type CaseOutcomeDelivery = 'recorded' | 'already_recorded' | { refused: true; reason: string; temporary: boolean };
 
 /** Activities of the travel-document workflow. Each one is idempotent: run twice, the rows and the mail are the same. */
 export function createTravelDocumentActivities({ db, mailer, config, temporal, clock }: ActivityDeps) {
@@ -50,8 +51,13 @@ export function createTravelDocumentActivities({ db, mailer, config, temporal, c
       const f = await facts(requestId);
       const key = messageKey(requestId, message);
       if (message.kind === 'escalation') {
-        const mail = escalationMail(f, config.publicUrl, f.remindersSent);
+        // An escalation scheduled before escalations repeated carries no `n`: it was the first.
+        const mail = escalationMail(f, config.publicUrl, f.remindersSent, message.n ?? 1);
         return sendOnce(db, mailer, { key, kind: 'traveldoc_escalation', caseId: f.caseId, to: config.PROGRAMME_MANAGER_EMAIL, ...mail });
+      }
+      if (message.kind === 'outcome_not_taken') {
+        const mail = outcomeNotTakenMail(f, config.publicUrl, message);
+        return sendOnce(db, mailer, { key, kind: 'traveldoc_outcome_not_taken', caseId: f.caseId, to: f.centre.supervisorEmail, ...mail });
       }
       if (message.kind === 'renewal_notice') {
         const to = config.TRAVEL_DOCUMENT_NOTIFY_EMAIL ?? f.centre.supervisorEmail;
@@ -78,8 +84,9 @@ export function createTravelDocumentActivities({ db, mailer, config, temporal, c
 
     /**
      * Tells the case the embassy's outcome through its `recordTravelDocumentOutcome` update. A case
-     * that already holds this outcome counts as told; a case that has moved on (closed, another
-     * request) cannot take it, and that is an answer too, not a failure to retry.
+     * that already holds this outcome counts as told. A case that refuses it is an answer too, not a
+     * failure for this activity to retry: it says why, and whether the case may take it later (it is
+     * suspended, say) or never will (it ended, or waits on another request); the workflow decides.
      */
     async tellCaseTravelDocumentOutcome(input: {
       caseId: string;
@@ -115,8 +122,14 @@ export function createTravelDocumentActivities({ db, mailer, config, temporal, c
       } catch (error) {
         const refused = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure;
         if (!refused && !(error instanceof WorkflowNotFoundError)) throw error;
-        const after = await handle.query(getCaseState).catch(() => undefined);
-        return holds(after) ? 'already_recorded' : 'case_moved_on';
+        // Only a case that is gone reads as gone: any other failure of the query is retried.
+        const after = await handle.query(getCaseState).catch((failure: unknown) => {
+          if (failure instanceof WorkflowNotFoundError) return undefined;
+          throw failure;
+        });
+        if (holds(after)) return 'already_recorded';
+        const reason = refused ? error.cause.message : "the case's workflow is not running";
+        return { refused: true, reason, temporary: mayTakeOutcomeLater(after, input.requestId) };
       }
     },
 

@@ -12,6 +12,7 @@ import { buildOpenApi } from './openapi';
 import { HttpProblem, problem, problemHandler } from './problem';
 import { toExpressHandler } from './route';
 import { ROUTES } from './routes';
+import { RETRY_AFTER_SECONDS } from './unavailable';
 
 const BODY_LIMIT = '100kb';
 
@@ -88,7 +89,9 @@ export function createApp(deps: ApiDeps) {
         .then(() => true)
         .catch(() => false),
     ]);
-    res.status(postgres && temporal ? 200 : 503).json({ status: postgres && temporal ? 'ready' : 'not ready', postgres, temporal });
+    const ready = postgres && temporal;
+    if (!ready) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, temporal });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } f
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import { LiaisonLinkRefused, type LiaisonGrant, verifyLiaisonToken } from '../activities/liaison-link';
-import { liaisonPage, type PageNotice, refusedLinkPage, textsFor } from '../activities/templates/liaison-page';
+import { answerRecordedLines, liaisonPage, type PageNotice, refusedLinkPage, textsFor } from '../activities/templates/liaison-page';
 import { liaisonFacts, type LiaisonFacts } from '../db/queries/travel-documents';
 import { travelDocumentWorkflowId } from '../workflows/ids';
 import { INVALID_INPUT } from '../workflows/input-refusal';
@@ -14,7 +14,6 @@ import { fieldErrors, knownProblem, problem } from './problem';
 import { LiaisonAnswerSchema, RequestIdParams } from './schemas/travel-documents';
 import { RETRY_AFTER_SECONDS } from './unavailable';
 
-const UPDATE_DEADLINE_MS = 30_000;
 const STATUS_BY_REJECTION: Record<string, number> = { already_answered: 409, stale_link: 410, invalid_answer: 422, [INVALID_INPUT]: 422 };
 
 /** The form posts urlencoded; scripts and tests may post JSON. Either way the answer is the same. */
@@ -64,7 +63,13 @@ export function liaisonRouter(deps: ApiDeps): Router {
     if (!opened) return;
     const { facts, grant, action } = opened;
     if (wantsJson(req)) {
-      res.set('Cache-Control', 'no-store').json({ requestId: facts.requestId, status: facts.status, document: facts.document, interview: facts.interview });
+      res.set('Cache-Control', 'no-store').json({
+        requestId: facts.requestId,
+        status: facts.status,
+        document: facts.document,
+        conflict: facts.conflict,
+        interview: facts.interview,
+      });
       return;
     }
     sendPage(res, 200, liaisonPage(facts, { action, round: grant.round }));
@@ -78,7 +83,13 @@ export function liaisonRouter(deps: ApiDeps): Router {
     const answerWith = (status: number, notice: PageNotice, current: LiaisonFacts = facts) => {
       if (wantsJson(req)) {
         if (status >= 400) throw problem(status, notice.lines.join(' '));
-        res.status(status).json({ requestId: current.requestId, status: current.status, document: current.document, interview: current.interview });
+        res.status(status).json({
+          requestId: current.requestId,
+          status: current.status,
+          document: current.document,
+          conflict: current.conflict,
+          interview: current.interview,
+        });
         return;
       }
       sendPage(res, status, liaisonPage(current, { action, round: grant.round, notice }));
@@ -93,7 +104,7 @@ export function liaisonRouter(deps: ApiDeps): Router {
     }
     const handle = deps.temporal.workflow.getHandle(travelDocumentWorkflowId(facts.requestId));
     try {
-      await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
         handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: parsed.data, round: grant.round }] }),
       );
     } catch (error) {
@@ -110,7 +121,7 @@ export function liaisonRouter(deps: ApiDeps): Router {
     }
     // The update returns once the answer is in Postgres: the page shows it as recorded.
     const after = (await liaisonFacts(deps.db, facts.requestId)) ?? facts;
-    return answerWith(200, { kind: 'ok', lines: [t.thanks] }, after);
+    return answerWith(200, { kind: 'ok', lines: answerRecordedLines(after) }, after);
   });
 
   // Temporal or Postgres out of reach: a browser gets a page to come back to, a script the problem.

@@ -106,11 +106,11 @@ function registerOutsideV1(registry: OpenAPIRegistry, problemContent: Record<str
       },
     },
     responses: {
-      200: { description: 'Answer recorded', content: html },
+      200: { description: 'Answer recorded (a document that lapses before the planned departure too, with a note)', content: html },
       403: { description: 'Tampered, foreign or expired link', content: html },
       409: { description: 'Already answered', content: html },
       410: { description: 'A link from an earlier round', content: html },
-      422: { description: 'The answer breaks a rule (document valid until before the planned departure)', content: html },
+      422: { description: 'The answer breaks a rule (a validity date already past, a renewal that ends no later than the current document)', content: html },
       429: { description: 'Too many requests from this address', content: problemContent },
     },
   });

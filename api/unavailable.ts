@@ -22,13 +22,14 @@ const MAX_CAUSES = 8;
  */
 export function isUnavailable(error: unknown): boolean {
   let current = error;
-  for (let depth = 0; current instanceof Error && depth < MAX_CAUSES; depth += 1) {
+  // Duck-typed, not `instanceof Error`: socket errors may come from another realm (a test's sandbox).
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < MAX_CAUSES; depth += 1) {
     if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError || current instanceof KnexTimeoutError) return true;
     if (isGrpcServiceError(current) && (current.code === GRPC_UNAVAILABLE || current.code === GRPC_DEADLINE_EXCEEDED)) return true;
-    const code = (current as { code?: unknown }).code;
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
-    if (POSTGRES_CONNECTION_LOST.test(current.message)) return true;
-    current = current.cause;
+    if (typeof message === 'string' && POSTGRES_CONNECTION_LOST.test(message)) return true;
+    current = cause;
   }
   return false;
 }

@@ -2,7 +2,7 @@
  * The rules' parameters, taken from configuration and passed into each case workflow so that
  * the same workflow runs a two-year programme or a test in seconds (DESIGN.md, principle 5).
  */
-export const SLA_KEYS = ['reception', 'counselling', 'eligibility', 'planning', 'approval', 'disbursing'] as const;
+export const SLA_KEYS = ['reception', 'counselling', 'eligibility', 'planning', 'approval', 'disbursing', 'travel_document'] as const;
 export type SlaKey = (typeof SLA_KEYS)[number];
 
 export interface CasePolicy {
@@ -17,4 +17,10 @@ export interface CasePolicy {
   monitoringVisitOffsetsMs: number[];
   /** Composite sustainability score at or above which a returnee counts as sustainably reintegrated. */
   sustainabilityThreshold: number;
+  /** How early a monitoring visit may take place before its scheduled offset and still count. */
+  monitoringEarlyWindowMs: number;
+  /** Returns from this day (and until `endsOn`, if the programme has ended) are within the programme. */
+  programmeWindow: { startsOn: string; endsOn?: string };
+  /** An arrival cash grant above this needs a supervisor's approval. */
+  cashGrantCapXof: number;
 }

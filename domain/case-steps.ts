@@ -1,11 +1,30 @@
 import type { CasePolicy } from './case-policy';
 import type { Actor, CaseState, PlanDimension, PlanType } from './case-state';
-import { type EligibilityCriteria, type EligibilityDecision, isException } from './eligibility';
-import { type MinorSafeguards, missingForPlan, missingForTravel } from './minor-safeguards';
-import { compositeScore, isSustainable, type SustainabilityScores } from './monitoring';
+import {
+  approvedBudget,
+  committedXof,
+  firstPaymentAt,
+  isFullyPaid,
+  itemsTotalXof,
+  paidXof,
+  unsettledTranches,
+} from './disbursement';
+import { criteriaFromRecords, type EligibilityCriteria, type EligibilityDecision, isException } from './eligibility';
+import { futureSafeguardDates, type MinorSafeguards, missingForPlan, missingForTravel } from './minor-safeguards';
+import { compositeScore, isSustainable, type SustainabilityScores, visitScheduleProblem } from './monitoring';
 import { refreshTask } from './open-task';
-import { type ClosureReason, isTerminal, type Stage } from './stages';
+import { CLOSURES_DURING_HOLD, type ClosureReason, isTerminal, MANUAL_CLOSURE_REASONS, type Stage } from './stages';
 import type { TravelDocumentRequest } from './travel-document';
+
+/** A document the person already holds, recorded instead of asking an embassy. */
+export interface HeldDocument {
+  type: (typeof HELD_DOCUMENT_TYPES)[number];
+  /** Kept in Postgres with the request, never in the case's state. */
+  number: string;
+  validUntil: string;
+}
+
+export const HELD_DOCUMENT_TYPES = ['passport', 'national_id', 'laissez_passer', 'emergency_travel_certificate'] as const;
 
 /** A human step on a case. Each one is a Workflow Update of the same name. */
 export type CaseStep =
@@ -29,7 +48,7 @@ export type CaseStep =
     }
   | {
       type: 'recordApproval';
-      subject: 'eligibility' | 'plan' | 'tranche' | 'closure';
+      subject: 'eligibility' | 'plan' | 'tranche' | 'closure' | 'cash_grant';
       decision: 'approved' | 'rejected';
       ref?: number;
       comment?: string;
@@ -37,16 +56,22 @@ export type CaseStep =
   | {
       type: 'requestTranche';
       amountXof: number;
+      /** The vendor's name, as the reference data holds it. */
       vendor: string;
+      vendorId?: string;
       items: { description: string; quantity: number; unitCostXof?: number }[];
     }
   | { type: 'recordTranchePayment'; n: number; paidAt: string; reference?: string }
+  | { type: 'cancelTranche'; n: number; reason: string }
+  | { type: 'reduceBudget'; budgetXof: number; reason: string }
   | { type: 'recordMonitoringVisit'; visitedAt: string; scores: SustainabilityScores }
   | ({ type: 'recordMinorSafeguards' } & MinorSafeguards)
   | { type: 'requestClosure'; reason: ClosureReason; comment?: string }
+  | { type: 'reopen'; reason: string }
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason?: string }
   | { type: 'attachFlight'; flightId: string }
+  | { type: 'cameOfAge' }
   | {
       type: 'recordTravelDocumentRequest';
       requestId: string;
@@ -54,6 +79,8 @@ export type CaseStep =
       replaces?: string;
       /** The request itself, opened by the case's workflow once the step is recorded (absent in older histories). */
       request?: TravelDocumentRequest;
+      /** A document the person already holds: the case is ready to depart, no embassy is asked. */
+      held?: HeldDocument & { plannedDeparture: string };
     }
   | {
       type: 'recordTravelDocumentOutcome';
@@ -62,6 +89,7 @@ export type CaseStep =
       validUntil?: string;
       reason?: string;
     }
+  | { type: 'movePlannedDeparture'; plannedDeparture: string }
   | { type: 'recordDeparture'; departedAt: string; transport: string; handoverTo: string };
 
 export type CaseStepType = CaseStep['type'];
@@ -90,6 +118,9 @@ export interface StepContext {
   actor: Actor;
 }
 
+/** Rules of version 2 (see RULES_VERSION) apply to cases opened under them; older cases keep theirs. */
+const v2 = (state: CaseState) => (state.rulesVersion ?? 1) >= 2;
+
 function requireStage(state: CaseState, allowed: Stage[], step: string): void {
   if (!allowed.includes(state.stage)) {
     throw conflict(`${step} does not fit a case at stage ${state.stage} (expected ${allowed.join(' or ')})`);
@@ -104,33 +135,66 @@ function requireNotFuture(iso: string, now: number, field: string): void {
   if (Date.parse(iso) > now + 5 * 60_000) throw violation(`${field} is in the future`);
 }
 
+function requireSupervisor(ctx: StepContext, what: string): void {
+  if (ctx.actor.role !== 'supervisor') throw violation(`only a supervisor ${what}`);
+}
+
 /** A document valid until a plain date is valid through the whole of that day. */
-function endOfValidity(validUntil: string): number {
+export function endOfValidity(validUntil: string): number {
   return Date.parse(validUntil) + (/^\d{4}-\d{2}-\d{2}$/.test(validUntil) ? 86_400_000 - 1 : 0);
 }
 
-function approvedBudget(state: CaseState): number {
-  return state.plan?.status === 'approved' ? state.plan.budgetXof : 0;
+/** The case's document lapses before its planned departure: it waits until one of them changes. */
+export function hasDocumentConflict(state: CaseState): boolean {
+  const doc = state.travelDocument;
+  if (!doc?.validUntil || !doc.plannedDeparture || doc.status !== 'issued') return false;
+  return endOfValidity(doc.validUntil) < Date.parse(doc.plannedDeparture);
 }
 
-function committedXof(state: CaseState): number {
-  return state.tranches.filter((t) => t.status !== 'rejected').reduce((sum, t) => sum + t.amountXof, 0);
+/**
+ * Steps that make a new commitment: they wait while the case is suspended. Everything else records
+ * a fact (a payment already approved, a visit, an embassy's answer, a death) and is taken at once.
+ */
+function isCommitment(step: CaseStep): boolean {
+  switch (step.type) {
+    case 'decideEligibility':
+    case 'submitPlan':
+    case 'requestTranche':
+    case 'reduceBudget':
+    case 'recordTravelDocumentRequest':
+    case 'movePlannedDeparture':
+    case 'recordDeparture':
+      return true;
+    case 'requestClosure':
+      return !CLOSURES_DURING_HOLD.includes(step.reason);
+    case 'recordApproval':
+      return step.subject !== 'closure';
+    default:
+      return false;
+  }
 }
 
-function paidXof(state: CaseState): number {
-  return state.tranches.filter((t) => t.status === 'paid').reduce((sum, t) => sum + t.amountXof, 0);
+/** Monitoring starts when the help is fully paid, or at the first payment when a visit comes before that. */
+function monitoringStartsAt(state: CaseState): number | undefined {
+  if (state.monitoringStartedAt !== undefined) return state.monitoringStartedAt;
+  const first = firstPaymentAt(state);
+  return first === undefined ? undefined : Date.parse(first);
 }
 
 /** Throws StepRejected when the step does not fit the case or breaks a rule; changes nothing. */
 export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): void {
+  if (step.type === 'reopen') return checkReopening(state, ctx);
   if (isTerminal(state.stage)) throw conflict(`the case is ${state.stage}`);
-  if (state.suspension && step.type !== 'resume' && step.type !== 'suspend') {
+  if (state.suspension && step.type !== 'resume' && step.type !== 'suspend' && isCommitment(step)) {
     throw conflict(`the case is suspended (${state.suspension.reason}); resume it first`);
   }
   switch (step.type) {
     case 'recordReception':
       requireStage(state, ['registered'], 'reception');
       if (step.cashGrantXof !== undefined && step.cashGrantXof < 0) throw violation('cashGrantXof cannot be negative');
+      if (v2(state) && state.track !== 'reintegration' && (step.cashGrantXof ?? 0) > 0) {
+        throw violation('the arrival cash grant is for returnees on the reintegration track');
+      }
       return;
     case 'recordCounsellingSession':
       requireStage(
@@ -143,13 +207,21 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       requireNotFuture(step.heldAt, ctx.now, 'heldAt');
       if (Date.parse(step.heldAt) < Date.parse(state.arrivedAt)) throw violation('heldAt is before the arrival');
       return;
-    case 'decideEligibility':
+    case 'decideEligibility': {
       requireTrack(state, 'reintegration', 'eligibility');
       requireStage(state, ['counselling', 'eligibility'], 'an eligibility decision');
-      if (state.stage === 'eligibility' && state.eligibility?.exception && !state.eligibility.approval) {
-        throw conflict('an eligibility exception already awaits a supervisor');
+      const current = state.eligibility;
+      if (state.stage === 'eligibility' && current?.exception && !current.approval) {
+        throw conflict('an eligibility decision already awaits a supervisor');
+      }
+      // A supervisor's rejection binds: the same decision again needs new facts, recorded in a session.
+      if (v2(state) && current?.approval === 'rejected' && current.decision === step.decision) {
+        if (state.counsellingSessions <= (current.rejectedAfterSessions ?? 0)) {
+          throw conflict(`a supervisor rejected the decision "${step.decision}"; record a counselling session with the new facts before deciding it again`);
+        }
       }
       return;
+    }
     case 'submitPlan':
       requireStage(state, ['planning'], 'a plan');
       if (state.plan?.status === 'submitted') throw conflict('a plan already awaits approval');
@@ -165,12 +237,16 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       return;
     case 'requestTranche': {
       requireStage(state, ['disbursing', 'monitoring'], 'a tranche');
-      if (state.tranches.some((t) => t.status === 'requested' || t.status === 'approved')) {
-        throw conflict('the previous tranche is not settled yet');
-      }
+      if (unsettledTranches(state).length > 0) throw conflict('the previous tranche is not settled yet');
       const remaining = approvedBudget(state) - committedXof(state);
       if (step.amountXof > remaining) {
         throw violation(`amountXof ${step.amountXof} exceeds the ${remaining} XOF left of the approved budget`);
+      }
+      if (v2(state)) {
+        if (!step.vendorId) throw violation('a tranche is paid to a vendor of the reference data (vendorId)');
+        const total = itemsTotalXof(step.items);
+        if (total === undefined) throw violation('every item needs its unitCostXof');
+        if (total !== step.amountXof) throw violation(`the items add up to ${total} XOF, not to amountXof ${step.amountXof}`);
       }
       return;
     }
@@ -180,18 +256,65 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       if (!tranche) throw conflict(`there is no tranche ${step.n}`);
       if (tranche.status !== 'approved') throw conflict(`tranche ${step.n} is ${tranche.status}, not approved`);
       requireNotFuture(step.paidAt, ctx.now, 'paidAt');
+      if (v2(state)) {
+        if (!step.reference) throw violation("a payment names its reference (the vendor's receipt or transfer)");
+        // Four eyes on money: whoever approved a tranche does not also record it paid.
+        if (tranche.approvedBy === ctx.actor.sub) throw violation('the payment is recorded by someone other than its approver');
+        if (Date.parse(step.paidAt) < Date.parse(state.arrivedAt)) throw violation('paidAt is before the arrival');
+      }
       return;
     }
-    case 'recordMonitoringVisit':
+    case 'cancelTranche': {
+      requireStage(state, ['disbursing', 'monitoring'], 'cancelling a tranche');
+      const tranche = state.tranches.find((t) => t.n === step.n);
+      if (!tranche) throw conflict(`there is no tranche ${step.n}`);
+      if (tranche.status !== 'requested' && tranche.status !== 'approved') throw conflict(`tranche ${step.n} is ${tranche.status}; only an unpaid one is cancelled`);
+      return;
+    }
+    case 'reduceBudget':
+      requireSupervisor(ctx, 'reduces an approved budget');
+      requireStage(state, ['disbursing', 'monitoring'], 'a budget reduction');
+      if (step.budgetXof >= approvedBudget(state)) throw violation(`budgetXof must be below the approved ${approvedBudget(state)} XOF`);
+      if (step.budgetXof < committedXof(state)) {
+        throw violation(`${committedXof(state)} XOF is already committed to tranches; cancel unpaid ones before reducing below that`);
+      }
+      return;
+    case 'recordMonitoringVisit': {
       // Monitoring may start once something has been paid, even before the whole budget is.
       if (!(state.stage === 'disbursing' && paidXof(state) > 0)) requireStage(state, ['monitoring'], 'a monitoring visit');
       requireNotFuture(step.visitedAt, ctx.now, 'visitedAt');
+      const startsAt = monitoringStartsAt(state);
+      if (v2(state) && startsAt !== undefined) {
+        const problem = visitScheduleProblem(
+          { visitedAt: step.visitedAt, n: state.visits.length + 1, previousVisitedAt: state.visits.at(-1)?.visitedAt, monitoringStartsAt: startsAt },
+          { offsetsMs: ctx.policy.monitoringVisitOffsetsMs, earlyWindowMs: ctx.policy.monitoringEarlyWindowMs },
+        );
+        if (problem) throw violation(problem);
+      }
       return;
+    }
     case 'recordMinorSafeguards':
       if (!state.minor) throw conflict('safeguards apply to unaccompanied or separated minors only');
+      if (v2(state)) {
+        const future = futureSafeguardDates(step, ctx.now);
+        if (future.length) throw violation(`${future.join(', ')} is in the future`);
+      }
       return;
     case 'requestClosure':
       if (state.pendingClosure) throw conflict('a closure already awaits a supervisor');
+      if (v2(state)) {
+        if (!(MANUAL_CLOSURE_REASONS as readonly string[]).includes(step.reason)) {
+          throw violation(
+            step.reason === 'completed'
+              ? 'a case completes by its journey (help delivered, last visit done), not by a closure'
+              : 'ineligibility is an eligibility decision a supervisor confirms, not a closure',
+          );
+        }
+        const unsettled = unsettledTranches(state);
+        if (unsettled.length) {
+          throw conflict(`tranche ${unsettled.map((t) => t.n).join(', ')} is ${unsettled[0].status} but unpaid: record its payment or cancel it first`);
+        }
+      }
       return;
     case 'suspend':
       if (state.suspension) throw conflict('the case is already suspended');
@@ -203,6 +326,10 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       if (state.flightId && state.flightId !== step.flightId) {
         throw conflict(`the case already came on flight ${state.flightId}`);
       }
+      return;
+    case 'cameOfAge':
+      if (!state.minor || !state.adultOn) throw conflict('the case does not follow a minor');
+      if (ctx.now < Date.parse(state.adultOn)) throw conflict(`the person turns 18 on ${state.adultOn}`);
       return;
     case 'recordTravelDocumentRequest':
       requireTrack(state, 'onward_return', 'a travel document');
@@ -216,12 +343,23 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
           `request ${state.travelDocument.requestId} still awaits the embassy; cancel it, or name it in "replaces" to replace it`,
         );
       }
+      if (step.held) {
+        requireNotPast(step.held.plannedDeparture, ctx.now, 'plannedDeparture');
+        if (endOfValidity(step.held.validUntil) < Date.parse(step.held.plannedDeparture)) {
+          throw violation(`the document lapses on ${step.held.validUntil}, before the planned departure`);
+        }
+      }
       return;
     case 'recordTravelDocumentOutcome':
       requireStage(state, ['travel_document', 'ready_to_depart'], 'a travel-document outcome');
       if (state.travelDocument?.requestId !== step.requestId) {
         throw conflict(`request ${step.requestId} is not the case's current travel-document request`);
       }
+      return;
+    case 'movePlannedDeparture':
+      requireTrack(state, 'onward_return', 'a planned departure');
+      requireStage(state, ['travel_document', 'ready_to_depart'], 'moving the planned departure');
+      requireNotPast(step.plannedDeparture, ctx.now, 'plannedDeparture');
       return;
     case 'recordDeparture': {
       requireTrack(state, 'onward_return', 'a departure');
@@ -232,7 +370,7 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
         throw violation(`the travel document expired on ${validUntil}, before the departure`);
       }
       if (state.minor) {
-        const missing = missingForTravel(state.safeguards);
+        const missing = v2(state) ? missingForTravel(state.safeguards) : missingUnderFirstRules(state.safeguards, 'travel');
         if (missing.length) throw violation(`a minor cannot travel before: ${missing.join(', ')}`);
       }
       return;
@@ -240,19 +378,42 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
   }
 }
 
+/** A planned departure is today or later (a date is compared as a day). */
+function requireNotPast(iso: string, now: number, field: string): void {
+  const day = new Date(now).toISOString().slice(0, 10);
+  if (iso.slice(0, 10) < day) throw violation(`${field} is in the past`);
+}
+
+/** Safeguards as the first rules checked them (presence only), for cases opened under those rules. */
+function missingUnderFirstRules(s: MinorSafeguards | undefined, purpose: 'plan' | 'travel'): string[] {
+  const missing: string[] = [];
+  if (!s?.bestInterests.assessedAt) missing.push('best-interests assessment');
+  if (s?.familyTracing.status !== 'done') missing.push('family tracing');
+  if (!s?.consents.minor) missing.push("minor's consent");
+  if (!s?.consents.guardian) missing.push("guardian's consent");
+  if (purpose === 'travel' && !s?.escort) missing.push('escort');
+  return missing;
+}
+
+function checkReopening(state: CaseState, ctx: StepContext): void {
+  requireSupervisor(ctx, 'reopens a case');
+  if (state.stage !== 'closed') throw conflict(state.stage === 'completed' ? 'a completed case is not reopened' : 'the case is not closed');
+  if (!state.closure?.stage) throw conflict('the case was closed before closures kept their stage; it cannot be reopened');
+}
+
 function checkApproval(state: CaseState, step: Extract<CaseStep, { type: 'recordApproval' }>, ctx: StepContext): void {
-  if (ctx.actor.role !== 'supervisor') throw violation('only a supervisor approves');
+  requireSupervisor(ctx, 'approves');
   const requester = (() => {
     switch (step.subject) {
       case 'eligibility':
         if (state.stage !== 'eligibility' || !state.eligibility?.exception || state.eligibility.approval) {
-          throw conflict('no eligibility exception awaits approval');
+          throw conflict('no eligibility decision awaits approval');
         }
         return state.eligibility.decidedBy;
       case 'plan':
         if (state.stage !== 'planning' || state.plan?.status !== 'submitted') throw conflict('no plan awaits approval');
         if (step.decision === 'approved' && state.minor) {
-          const missing = missingForPlan(state.safeguards);
+          const missing = v2(state) ? missingForPlan(state.safeguards) : missingUnderFirstRules(state.safeguards, 'plan');
           if (missing.length) throw violation(`a minor's plan cannot be approved before: ${missing.join(', ')}`);
         }
         return state.plan.submittedBy;
@@ -264,7 +425,13 @@ function checkApproval(state: CaseState, step: Extract<CaseStep, { type: 'record
       }
       case 'closure':
         if (!state.pendingClosure) throw conflict('no closure awaits approval');
+        if (state.suspension && !CLOSURES_DURING_HOLD.includes(state.pendingClosure.reason)) {
+          throw conflict(`the case is suspended (${state.suspension.reason}); resume it first`);
+        }
         return state.pendingClosure.requestedBy;
+      case 'cash_grant':
+        if (state.cashGrant?.status !== 'awaiting_approval') throw conflict('no arrival cash grant awaits approval');
+        return state.cashGrant.recordedBy;
     }
   })();
   // Four eyes: whoever asked cannot approve their own request.
@@ -276,17 +443,24 @@ function close(state: CaseState, reason: ClosureReason, ctx: StepContext): CaseS
     ...state,
     stage: reason === 'completed' ? 'completed' : 'closed',
     pendingClosure: undefined,
-    closure: { reason, at: new Date(ctx.now).toISOString(), by: ctx.actor.sub },
+    closure: { reason, at: new Date(ctx.now).toISOString(), by: ctx.actor.sub, stage: state.stage },
   };
+}
+
+function lastPaymentAt(state: CaseState): number | undefined {
+  const dates = state.tranches.filter((t) => t.status === 'paid' && t.paidAt).map((t) => Date.parse(t.paidAt!));
+  return dates.length ? Math.max(...dates) : undefined;
 }
 
 function afterVisitOrPayment(state: CaseState, ctx: StepContext): CaseState {
   if (state.stage === 'disbursing' && state.plan && paidXof(state) >= state.plan.budgetXof) {
-    return { ...state, stage: 'monitoring', monitoringStartedAt: ctx.now };
+    // Monitoring starts when the help was delivered (the last payment's date), not when it was recorded.
+    const startedAt = v2(state) ? (lastPaymentAt(state) ?? ctx.now) : ctx.now;
+    return { ...state, stage: 'monitoring', monitoringStartedAt: startedAt };
   }
-  // The case completes after its last visit, but never while a vendor is still owed a tranche.
-  const unsettled = state.tranches.some((t) => t.status === 'requested' || t.status === 'approved');
-  if (state.stage === 'monitoring' && !unsettled && state.visits.length >= ctx.policy.monitoringVisitOffsetsMs.length) {
+  // The case completes after its last visit, once the help is delivered and no vendor is still owed.
+  const settled = unsettledTranches(state).length === 0 && (!v2(state) || isFullyPaid(state));
+  if (state.stage === 'monitoring' && settled && state.visits.length >= ctx.policy.monitoringVisitOffsetsMs.length) {
     return close(state, 'completed', ctx);
   }
   return state;
@@ -295,21 +469,22 @@ function afterVisitOrPayment(state: CaseState, ctx: StepContext): CaseState {
 function transition(state: CaseState, step: CaseStep, ctx: StepContext): CaseState {
   const by = ctx.actor.sub;
   switch (step.type) {
-    case 'recordReception':
-      return { ...state, stage: 'received', centreCode: step.centreCode, receivedAt: new Date(ctx.now).toISOString() };
+    case 'recordReception': {
+      const received: CaseState = { ...state, stage: 'received', centreCode: step.centreCode, receivedAt: new Date(ctx.now).toISOString() };
+      if (!v2(state)) return received;
+      // The standard grant unless the officer records another amount; nothing for migrants in transit.
+      const amountXof = step.cashGrantXof ?? (state.track === 'reintegration' ? ctx.policy.defaultCashGrantXof : 0);
+      const needsApproval = amountXof > ctx.policy.cashGrantCapXof && ctx.actor.role !== 'supervisor';
+      return { ...received, cashGrant: { amountXof, status: needsApproval ? 'awaiting_approval' : 'granted', recordedBy: by } };
+    }
     case 'recordCounsellingSession':
       return {
         ...state,
         stage: state.stage === 'received' ? 'counselling' : state.stage,
         counsellingSessions: state.counsellingSessions + 1,
       };
-    case 'decideEligibility': {
-      const exception = isException(step.decision, step.criteria);
-      const eligibility = { decision: step.decision, criteria: step.criteria, reason: step.reason, exception, decidedBy: by };
-      if (step.decision === 'ineligible') return close({ ...state, eligibility }, 'ineligible', ctx);
-      const stage = step.decision === 'eligible' && !exception ? 'planning' : 'eligibility';
-      return { ...state, stage, eligibility };
-    }
+    case 'decideEligibility':
+      return decideEligibility(state, step, ctx);
     case 'submitPlan':
       return {
         ...state,
@@ -331,17 +506,30 @@ function transition(state: CaseState, step: CaseStep, ctx: StepContext): CaseSta
         ...state,
         tranches: [
           ...state.tranches,
-          { n: state.tranches.length + 1, amountXof: step.amountXof, vendor: step.vendor, status: 'requested', requestedBy: by },
+          {
+            n: state.tranches.length + 1,
+            amountXof: step.amountXof,
+            vendor: step.vendor,
+            ...(step.vendorId ? { vendorId: step.vendorId } : {}),
+            status: 'requested',
+            requestedBy: by,
+          },
         ],
       };
     case 'recordTranchePayment':
       return afterVisitOrPayment(
-        { ...state, tranches: state.tranches.map((t) => (t.n === step.n ? { ...t, status: 'paid' } : t)) },
+        { ...state, tranches: state.tranches.map((t) => (t.n === step.n ? { ...t, status: 'paid', paidAt: step.paidAt } : t)) },
         ctx,
       );
+    case 'cancelTranche':
+      return { ...state, tranches: state.tranches.map((t) => (t.n === step.n ? { ...t, status: 'cancelled' } : t)) };
+    case 'reduceBudget': {
+      const plan = state.plan!;
+      return afterVisitOrPayment({ ...state, plan: { ...plan, budgetXof: step.budgetXof, reducedFromXof: plan.reducedFromXof ?? plan.budgetXof } }, ctx);
+    }
     case 'recordMonitoringVisit': {
-      const inMonitoring: CaseState =
-        state.stage === 'monitoring' ? state : { ...state, stage: 'monitoring', monitoringStartedAt: ctx.now };
+      const startedAt = v2(state) ? (monitoringStartsAt(state) ?? ctx.now) : ctx.now;
+      const inMonitoring: CaseState = state.stage === 'monitoring' ? state : { ...state, stage: 'monitoring', monitoringStartedAt: startedAt };
       const composite = compositeScore(step.scores);
       const visit = {
         visitedAt: step.visitedAt,
@@ -359,6 +547,10 @@ function transition(state: CaseState, step: CaseStep, ctx: StepContext): CaseSta
       return ctx.actor.role === 'supervisor'
         ? close(state, step.reason, ctx)
         : { ...state, pendingClosure: { reason: step.reason, requestedBy: by, comment: step.comment } };
+    case 'reopen': {
+      const { closure: _closure, ...open } = state;
+      return { ...open, stage: state.closure!.stage!, pendingClosure: undefined, reopenings: (state.reopenings ?? 0) + 1 };
+    }
     case 'suspend':
       return { ...state, suspension: { reason: step.reason, since: ctx.now, by } };
     case 'resume': {
@@ -371,27 +563,74 @@ function transition(state: CaseState, step: CaseStep, ctx: StepContext): CaseSta
     }
     case 'attachFlight':
       return { ...state, flightId: step.flightId };
+    case 'cameOfAge':
+      return { ...state, minor: false };
     case 'recordTravelDocumentRequest':
-      return { ...state, stage: 'travel_document', travelDocument: { requestId: step.requestId, status: 'requested' } };
+      if (step.held) {
+        const { type, validUntil, plannedDeparture } = step.held;
+        // The document's number stays in Postgres (the request's row); the state keeps its type.
+        return {
+          ...state,
+          stage: 'ready_to_depart',
+          travelDocument: { requestId: step.requestId, status: 'issued', validUntil, plannedDeparture, held: { type } },
+        };
+      }
+      return {
+        ...state,
+        stage: 'travel_document',
+        travelDocument: {
+          requestId: step.requestId,
+          status: 'requested',
+          ...(step.request ? { plannedDeparture: step.request.plannedDeparture } : {}),
+        },
+      };
     case 'recordTravelDocumentOutcome': {
-      const travelDocument = { requestId: step.requestId, status: step.outcome, validUntil: step.validUntil };
+      const plannedDeparture = state.travelDocument?.plannedDeparture;
+      const travelDocument = {
+        requestId: step.requestId,
+        status: step.outcome,
+        validUntil: step.validUntil,
+        ...(plannedDeparture ? { plannedDeparture } : {}),
+      };
       const stage = step.outcome === 'issued' ? 'ready_to_depart' : 'counselling';
       return { ...state, stage, travelDocument };
     }
+    case 'movePlannedDeparture':
+      return { ...state, travelDocument: state.travelDocument && { ...state.travelDocument, plannedDeparture: step.plannedDeparture } };
     case 'recordDeparture':
       return close(state, 'completed', ctx);
   }
 }
 
+function decideEligibility(state: CaseState, step: Extract<CaseStep, { type: 'decideEligibility' }>, ctx: StepContext): CaseState {
+  const decidedBy = ctx.actor.sub;
+  if (!v2(state)) {
+    const exception = isException(step.decision, step.criteria);
+    const eligibility = { decision: step.decision, criteria: step.criteria, reason: step.reason, exception, decidedBy };
+    if (step.decision === 'ineligible') return close({ ...state, eligibility }, 'ineligible', ctx);
+    return { ...state, stage: step.decision === 'eligible' && !exception ? 'planning' : 'eligibility', eligibility };
+  }
+  // The window and earlier assistance come from the records, whatever the officer ticked.
+  const criteria = { ...step.criteria, ...criteriaFromRecords(state, ctx.policy.programmeWindow) };
+  // An officer's `ineligible` ends a person's chance of help: a supervisor confirms it.
+  const needsReview = isException(step.decision, criteria) || (step.decision === 'ineligible' && ctx.actor.role !== 'supervisor');
+  const eligibility = { decision: step.decision, criteria, reason: step.reason, exception: needsReview, decidedBy };
+  if (step.decision === 'ineligible' && !needsReview) return close({ ...state, eligibility }, 'ineligible', ctx);
+  return { ...state, stage: step.decision === 'eligible' && !needsReview ? 'planning' : 'eligibility', eligibility };
+}
+
 function applyApproval(state: CaseState, step: Extract<CaseStep, { type: 'recordApproval' }>, ctx: StepContext): CaseState {
   const approved = step.decision === 'approved';
   switch (step.subject) {
-    case 'eligibility':
-      return {
-        ...state,
-        stage: approved ? 'planning' : 'eligibility',
-        eligibility: state.eligibility && { ...state.eligibility, approval: step.decision },
+    case 'eligibility': {
+      const eligibility = state.eligibility && {
+        ...state.eligibility,
+        approval: step.decision,
+        ...(approved || !v2(state) ? {} : { rejectedAfterSessions: state.counsellingSessions }),
       };
+      if (approved && eligibility?.decision === 'ineligible') return close({ ...state, eligibility }, 'ineligible', ctx);
+      return { ...state, stage: approved ? 'planning' : 'eligibility', eligibility };
+    }
     case 'plan':
       return {
         ...state,
@@ -401,14 +640,18 @@ function applyApproval(state: CaseState, step: Extract<CaseStep, { type: 'record
     case 'tranche':
       return {
         ...state,
-        tranches: state.tranches.map((t) => (t.n === step.ref ? { ...t, status: approved ? 'approved' : 'rejected' } : t)),
+        tranches: state.tranches.map((t) =>
+          t.n === step.ref ? { ...t, status: approved ? 'approved' : 'rejected', ...(approved ? { approvedBy: ctx.actor.sub } : {}) } : t,
+        ),
       };
     case 'closure':
       return approved && state.pendingClosure ? close(state, state.pendingClosure.reason, ctx) : { ...state, pendingClosure: undefined };
+    case 'cash_grant':
+      return { ...state, cashGrant: state.cashGrant && { ...state.cashGrant, status: approved ? 'granted' : 'rejected' } };
   }
 }
 
-/** The state after a step that checkStep accepted: the next stage, a fresh clock if the task changed. */
+/** The case after a step it has accepted: the next stage, the step's records, and the task it now waits on. */
 export function applyStep(state: CaseState, step: CaseStep, ctx: StepContext): CaseState {
   const next = { ...transition(state, step, ctx), seq: state.seq + 1 };
   return { ...next, task: isTerminal(next.stage) ? undefined : refreshTask(next, ctx.policy, ctx.now) };

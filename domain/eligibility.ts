@@ -18,3 +18,19 @@ export function unmetCriteria(criteria: EligibilityCriteria): (keyof Eligibility
 export function isException(decision: EligibilityDecision, criteria: EligibilityCriteria): boolean {
   return decision === 'eligible' && unmetCriteria(criteria).length > 0;
 }
+
+/**
+ * The criteria Sira knows from its own records rather than the officer's say-so: whether the return
+ * falls within the programme's window, and whether the person was assisted before (an earlier case
+ * of the same biometric reference or document number reached an approved plan).
+ */
+export function criteriaFromRecords(
+  facts: { arrivedAt: string; previouslyAssisted?: boolean },
+  window: { startsOn: string; endsOn?: string },
+): Pick<EligibilityCriteria, 'withinProgrammeWindow' | 'notPreviouslyAssisted'> {
+  const day = facts.arrivedAt.slice(0, 10);
+  return {
+    withinProgrammeWindow: day >= window.startsOn && (window.endsOn === undefined || day <= window.endsOn),
+    notPreviouslyAssisted: !facts.previouslyAssisted,
+  };
+}

@@ -1,19 +1,36 @@
 import type { CasePolicy, SlaKey } from './case-policy';
 import type { CaseState, OpenTask } from './case-state';
+import { isFullyPaid } from './disbursement';
 
 interface TaskSpec {
   key: string;
   label: string;
   slaMs: number;
+  /** When the task's clock started, if before the task opened (the planning month counts from the return). */
+  since?: number;
 }
 
 function spec(state: CaseState, policy: CasePolicy, name: string, label: string, sla: SlaKey): TaskSpec {
   return { key: `${state.stage}:${name}`, label, slaMs: policy.slaMs[sla] };
 }
 
+/** Tasks added with the second rules (see RULES_VERSION); cases opened earlier keep the tasks they had. */
+const v2 = (state: CaseState) => (state.rulesVersion ?? 1) >= 2;
+
+/** The case's document lapses before its planned departure (mirrors hasDocumentConflict, without the import cycle). */
+function documentLapsesFirst(state: CaseState): boolean {
+  const doc = state.travelDocument;
+  if (!doc?.validUntil || !doc.plannedDeparture || doc.status !== 'issued') return false;
+  const end = Date.parse(doc.validUntil) + (/^\d{4}-\d{2}-\d{2}$/.test(doc.validUntil) ? 86_400_000 - 1 : 0);
+  return end < Date.parse(doc.plannedDeparture);
+}
+
 /** What the case is waiting for now, and how long that may take; undefined when nothing is due. */
 export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec | undefined {
   if (state.pendingClosure) return spec(state, policy, 'closure-approval', 'Supervisor approves closure', 'approval');
+  if (state.cashGrant?.status === 'awaiting_approval') {
+    return spec(state, policy, 'cash-grant-approval', 'Supervisor approves the arrival cash grant', 'approval');
+  }
   switch (state.stage) {
     case 'registered':
       return spec(state, policy, 'reception', 'Record reception', 'reception');
@@ -26,13 +43,20 @@ export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec 
         ? spec(state, policy, 'eligibility', 'Decide eligibility', 'eligibility')
         : spec(state, policy, 'travel-document', 'Request a travel document', 'counselling');
     case 'eligibility':
-      return state.eligibility?.exception && !state.eligibility.approval
-        ? spec(state, policy, 'exception-approval', 'Supervisor approves eligibility exception', 'approval')
-        : spec(state, policy, 'decision', 'Decide eligibility', 'eligibility');
+      if (state.eligibility?.exception && !state.eligibility.approval) {
+        const label = state.eligibility.decision === 'ineligible' ? 'Supervisor confirms ineligibility' : 'Supervisor approves eligibility exception';
+        return spec(state, policy, 'exception-approval', label, 'approval');
+      }
+      return spec(state, policy, 'decision', 'Decide eligibility', 'eligibility');
     case 'planning':
-      return state.plan?.status === 'submitted'
-        ? spec(state, policy, `plan-approval-v${state.plan.version}`, 'Supervisor approves plan', 'approval')
-        : spec(state, policy, 'plan', 'Agree a reintegration plan', 'planning');
+      if (state.plan?.status === 'submitted') {
+        return spec(state, policy, `plan-approval-v${state.plan.version}`, 'Supervisor approves plan', 'approval');
+      }
+      // "A plan within one month of return": the planning clock runs from the arrival, not from eligibility.
+      return {
+        ...spec(state, policy, 'plan', 'Agree a reintegration plan', 'planning'),
+        ...(v2(state) ? { since: Date.parse(state.arrivedAt) } : {}),
+      };
     case 'disbursing':
     case 'monitoring': {
       const requested = state.tranches.find((t) => t.status === 'requested');
@@ -42,10 +66,19 @@ export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec 
       const approved = state.tranches.find((t) => t.status === 'approved');
       if (approved) return spec(state, policy, `tranche-${approved.n}-payment`, `Pay tranche ${approved.n}`, 'disbursing');
       if (state.stage === 'disbursing') return spec(state, policy, 'tranche', 'Request the next tranche', 'disbursing');
-      return monitoringVisitSpec(state, policy);
+      const visit = monitoringVisitSpec(state, policy);
+      if (visit || !v2(state) || isFullyPaid(state)) return visit;
+      // Every visit is done but help is still owed: deliver it, or a supervisor reduces the budget.
+      return spec(state, policy, 'tranche', 'Deliver the rest of the help or reduce the budget', 'disbursing');
     }
+    case 'travel_document':
+      // The embassy's own workflow chases it; the case still has a due date while it waits.
+      return v2(state) ? spec(state, policy, 'embassy-answer', 'Embassy answers the travel-document request', 'travel_document') : undefined;
+    case 'ready_to_depart':
+      return v2(state) && documentLapsesFirst(state)
+        ? spec(state, policy, 'document-conflict', 'Move the planned departure or request a new document', 'travel_document')
+        : undefined;
     default:
-      // travel_document waits on the embassy (its own workflow chases it); ready_to_depart on transport.
       return undefined;
   }
 }
@@ -66,7 +99,8 @@ export function refreshTask(state: CaseState, policy: CasePolicy, now: number): 
   const next = currentTaskSpec(state, policy);
   if (!next) return undefined;
   if (state.task?.key === next.key) return state.task;
-  return { ...next, startedAt: now, pausedMs: 0, overdueLevel: 0 };
+  const { since, ...task } = next;
+  return { ...task, startedAt: since ?? now, pausedMs: 0, overdueLevel: 0 };
 }
 
 export function dueAt(task: OpenTask): number {

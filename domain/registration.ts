@@ -37,4 +37,7 @@ export interface Registration {
   registeredAt: string;
 }
 
-export type RegistrationResult = { caseId: string; duplicateOf?: undefined } | { caseId: string; duplicateOf: string };
+/** What registration found: a duplicate of an open case, or a new case (maybe a second return). */
+export type RegistrationResult =
+  | { caseId: string; duplicateOf?: undefined; previousCaseId?: string; previouslyAssisted?: boolean }
+  | { caseId: string; duplicateOf: string; previousCaseId?: undefined; previouslyAssisted?: undefined };

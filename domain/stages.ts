@@ -36,6 +36,15 @@ export const CLOSURE_REASONS = [
 ] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
+/**
+ * Reasons an officer may close a case for. `completed` is reached by completing the journey, and
+ * `ineligible` by an eligibility decision a supervisor confirms, never by a closure.
+ */
+export const MANUAL_CLOSURE_REASONS = ['withdrew', 'unreachable', 're_migrated', 'deceased', 'moved_away', 'programme_ended'] as const satisfies readonly ClosureReason[];
+
+/** Facts that close a case even while it is suspended: a hold freezes commitments, not facts. */
+export const CLOSURES_DURING_HOLD: readonly ClosureReason[] = ['deceased', 'withdrew'];
+
 export function trackFor(nationality: string, hostCountry: string): Track {
   return nationality === hostCountry ? 'reintegration' : 'onward_return';
 }

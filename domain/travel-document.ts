@@ -3,6 +3,8 @@
  * its liaison page and its API share. Pure: no I/O, no clock of its own (callers pass `now`).
  */
 
+import { isTerminal, type Stage } from './stages';
+
 export const DOCUMENT_TYPES = ['laissez_passer', 'emergency_travel_certificate', 'passport'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
@@ -42,6 +44,8 @@ export type LiaisonAnswer =
 export interface TravelDocumentPolicy {
   reminderIntervalMs: number;
   maxReminders: number;
+  /** After the first escalation, how long until the next one while the embassy still has not answered. */
+  escalationIntervalMs: number;
   /** How long before an issued document lapses its renewal is asked for, if the person has not left. */
   renewalLeadMs: number;
 }
@@ -59,6 +63,17 @@ export interface TravelDocumentRequest {
   requestedAt: string;
 }
 
+/**
+ * An issued document that lapses before the planned departure. The embassy's answer is a fact and is
+ * recorded as it is (DESIGN.md, principle 11); the case waits on the conflict until the departure
+ * moves or a new document comes.
+ */
+export interface TravelDocumentConflict {
+  kind: 'lapses_before_departure';
+  validUntil: string;
+  plannedDeparture: string;
+}
+
 /** The live state of one request, as its workflow holds it: codes and dates, no personal data. */
 export interface TravelDocumentState extends TravelDocumentRequest {
   status: TravelDocumentStatus;
@@ -72,21 +87,34 @@ export interface TravelDocumentState extends TravelDocumentRequest {
   cycle: number;
   remindersSent: number;
   overdue: boolean;
+  /**
+   * Escalations sent in the current wait. Absent in a state carried over from a run that escalated
+   * once at most, where `overdue` stands for that one.
+   */
+  escalations?: number;
   document?: { number: string; validUntil: string; issuedAt: string };
+  /** Set while the current document lapses before the planned departure. */
+  conflict?: TravelDocumentConflict;
   interview?: { at: string; place: string };
   refusalReason?: string;
   cancellation?: { reason: string; by: string };
   /** `<round>:<status>` of the last outcome the case has taken in. */
   caseToldOf?: string;
+  /** The last outcome the case could not take in, raised to the centre's supervisor instead, and why. */
+  outcomeRaised?: { key: string; reason: string };
   /** The workflow has nothing left to do. */
   finished: boolean;
 }
 
-/** Why an answer or a cancellation is refused; the API maps the code to an HTTP status. */
+/** Why an answer, a cancellation or a move of the departure is refused; the API maps the code to an HTTP status. */
 export class TravelDocumentRejected extends Error {
   constructor(
-    /** already_answered → 409, stale_link → 410, invalid_answer → 422. */
-    readonly code: 'already_answered' | 'stale_link' | 'invalid_answer',
+    /**
+     * already_answered → 409, stale_link → 410, invalid_answer → 422. A move of the departure, which
+     * the case's side sends, speaks the steps' language (api/update-problem.ts): stage_conflict → 409,
+     * rule_violation → 422.
+     */
+    readonly code: 'already_answered' | 'stale_link' | 'invalid_answer' | 'stage_conflict' | 'rule_violation',
     message: string,
   ) {
     super(message);
@@ -97,9 +125,15 @@ export class TravelDocumentRejected extends Error {
 const DAY_MS = 86_400_000;
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** EMBASSY_ESCALATION_INTERVAL's default, for requests started before escalations repeated (their policy has none). */
+export const DEFAULT_ESCALATION_INTERVAL_MS = 14 * DAY_MS;
+
+/** The last moment of a date: a plain date lasts the whole of its day. */
+const lastMomentOf = (date: string) => Date.parse(date) + (PLAIN_DATE.test(date) ? DAY_MS - 1 : 0);
+
 /** A document valid until a plain date is valid through the whole of that day (as the case rules read it). */
 export function validThrough(validUntil: string): number {
-  return Date.parse(validUntil) + (PLAIN_DATE.test(validUntil) ? DAY_MS - 1 : 0);
+  return lastMomentOf(validUntil);
 }
 
 /** The first moment of the planned departure (its day's start when it is a plain date). */
@@ -107,8 +141,15 @@ export function departureStart(plannedDeparture: string): number {
   return Date.parse(plannedDeparture);
 }
 
+/** The conflict of a document valid until `validUntil` with a departure on `plannedDeparture`, if it lapses first. */
+export function documentConflict(validUntil: string, plannedDeparture: string): TravelDocumentConflict | undefined {
+  return validThrough(validUntil) < departureStart(plannedDeparture)
+    ? { kind: 'lapses_before_departure', validUntil, plannedDeparture }
+    : undefined;
+}
+
 export function newTravelDocumentState(request: TravelDocumentRequest): TravelDocumentState {
-  return { ...request, status: 'requested', seq: 0, round: 0, cycle: 0, remindersSent: 0, overdue: false, finished: false };
+  return { ...request, status: 'requested', seq: 0, round: 0, cycle: 0, remindersSent: 0, overdue: false, escalations: 0, finished: false };
 }
 
 const bump = (state: TravelDocumentState, change: Partial<TravelDocumentState>): TravelDocumentState => ({
@@ -119,10 +160,21 @@ const bump = (state: TravelDocumentState, change: Partial<TravelDocumentState>):
 
 /** The request (or renewal) e-mail went out: the embassy's clock starts. */
 export function markSent(state: TravelDocumentState, now: number): TravelDocumentState {
-  return bump(state, { status: state.round === 0 ? 'sent' : 'renewal_requested', waitingSince: now, cycle: 0, remindersSent: 0, overdue: false });
+  return bump(state, {
+    status: state.round === 0 ? 'sent' : 'renewal_requested',
+    waitingSince: now,
+    cycle: 0,
+    remindersSent: 0,
+    overdue: false,
+    escalations: 0,
+  });
 }
 
-/** Throws TravelDocumentRejected unless the embassy may give this answer now, on a link of this round. */
+/**
+ * Throws TravelDocumentRejected unless the embassy may give this answer now, on a link of this round.
+ * A document that lapses before the planned departure is not refused: it is what the embassy issued,
+ * and it is recorded with its conflict.
+ */
 export function checkAnswer(state: TravelDocumentState, answer: LiaisonAnswer, ctx: { now: number; round: number }): void {
   if (state.finished || !ANSWERABLE.includes(state.status)) {
     throw new TravelDocumentRejected('already_answered', `this request was already answered (${state.status}); it cannot be answered again`);
@@ -136,12 +188,6 @@ export function checkAnswer(state: TravelDocumentState, answer: LiaisonAnswer, c
       if (!answer.documentNumber.trim()) throw invalid('the document number is required');
       const until = validThrough(answer.validUntil);
       if (Number.isNaN(until)) throw invalid('the validity date is not a date');
-      const departure = departureStart(state.plannedDeparture);
-      if (until < departure) {
-        throw invalid(
-          `the document is valid until ${answer.validUntil}, before the planned departure on ${state.plannedDeparture}: it must still be valid on the day of departure`,
-        );
-      }
       if (until < ctx.now) throw invalid(`the document is valid until ${answer.validUntil}, which has already passed`);
       if (state.document && until <= validThrough(state.document.validUntil)) {
         throw invalid(`a renewed document must be valid after ${state.document.validUntil}, when the current one ends`);
@@ -168,6 +214,7 @@ export function applyAnswer(state: TravelDocumentState, answer: LiaisonAnswer, n
       return bump(state, {
         status: 'issued',
         document: { number: answer.documentNumber.trim(), validUntil: answer.validUntil, issuedAt: new Date(now).toISOString() },
+        conflict: documentConflict(answer.validUntil, state.plannedDeparture),
         overdue: false,
       });
     case 'interview':
@@ -179,6 +226,7 @@ export function applyAnswer(state: TravelDocumentState, answer: LiaisonAnswer, n
         cycle: state.cycle + 1,
         remindersSent: 0,
         overdue: false,
+        escalations: 0,
       });
     case 'refused':
       return bump(state, { status: 'refused', refusalReason: answer.reason.trim(), overdue: false });
@@ -196,11 +244,34 @@ export function applyCancellation(state: TravelDocumentState, reason: string, by
   return bump(state, { status: 'cancelled', cancellation: { reason, by }, overdue: false, finished: true });
 }
 
-export type Chase = { kind: 'reminder'; n: number; at: number } | { kind: 'escalation'; at: number };
+/**
+ * Throws TravelDocumentRejected unless the request's planned departure may move to `plannedDeparture`:
+ * not to a day already past, and only while the request may still lead to a departure.
+ */
+export function checkDepartureMove(state: TravelDocumentState, plannedDeparture: string, now: number): void {
+  if (state.finished || state.status === 'cancelled' || state.status === 'refused' || state.status === 'expired') {
+    throw new TravelDocumentRejected('stage_conflict', `the request is ${state.finished ? 'finished' : state.status}; its planned departure can no longer move`);
+  }
+  const last = lastMomentOf(plannedDeparture);
+  if (Number.isNaN(last)) throw new TravelDocumentRejected('rule_violation', 'the planned departure is not a date');
+  if (last < now) throw new TravelDocumentRejected('rule_violation', `the planned departure ${plannedDeparture} has already passed`);
+}
+
+/** The state after a move checkDepartureMove accepted: the conflict is worked out again for the new day. */
+export function applyDepartureMove(state: TravelDocumentState, plannedDeparture: string): TravelDocumentState {
+  return bump(state, {
+    plannedDeparture,
+    conflict: state.document ? documentConflict(state.document.validUntil, plannedDeparture) : undefined,
+  });
+}
+
+export type Chase = { kind: 'reminder'; n: number; at: number } | { kind: 'escalation'; n: number; at: number };
 
 /**
  * The next thing to send while the embassy owes an answer: reminders every interval, at most
- * `maxReminders`, then one interval later an escalation to the programme manager; then nothing.
+ * `maxReminders`, then one interval later an escalation to the programme manager, and another every
+ * escalation interval after that, for as long as the wait lasts (an answer, a cancellation or the
+ * document's lapse ends it).
  */
 export function nextChase(state: TravelDocumentState, policy: TravelDocumentPolicy): Chase | undefined {
   if (state.finished || !AWAITING_EMBASSY.includes(state.status) || state.waitingSince === undefined) return undefined;
@@ -208,16 +279,18 @@ export function nextChase(state: TravelDocumentState, policy: TravelDocumentPoli
     const n = state.remindersSent + 1;
     return { kind: 'reminder', n, at: state.waitingSince + n * policy.reminderIntervalMs };
   }
-  if (!state.overdue) return { kind: 'escalation', at: state.waitingSince + (policy.maxReminders + 1) * policy.reminderIntervalMs };
-  return undefined;
+  const escalated = state.escalations ?? (state.overdue ? 1 : 0);
+  const first = state.waitingSince + (policy.maxReminders + 1) * policy.reminderIntervalMs;
+  return { kind: 'escalation', n: escalated + 1, at: first + escalated * policy.escalationIntervalMs };
 }
 
 export function markReminded(state: TravelDocumentState, n: number): TravelDocumentState {
   return bump(state, { remindersSent: n });
 }
 
-export function markOverdue(state: TravelDocumentState): TravelDocumentState {
-  return bump(state, { overdue: true });
+/** The n-th escalation went out: the request is overdue until the embassy answers. */
+export function markEscalated(state: TravelDocumentState, n: number): TravelDocumentState {
+  return bump(state, { overdue: true, escalations: n });
 }
 
 /** When an issued document's renewal is due, if the person is still here by then. */
@@ -235,7 +308,7 @@ export function currentDocumentLapsesAt(state: TravelDocumentState): number | un
 
 /** The issued document will lapse before a departure that has not happened: ask the embassy again. */
 export function startRenewal(state: TravelDocumentState): TravelDocumentState {
-  return bump(state, { round: state.round + 1, status: 'requested', interview: undefined, remindersSent: 0, overdue: false });
+  return bump(state, { round: state.round + 1, status: 'requested', interview: undefined, remindersSent: 0, overdue: false, escalations: 0 });
 }
 
 export function markExpired(state: TravelDocumentState): TravelDocumentState {
@@ -248,7 +321,7 @@ export function pendingCaseOutcome(
 ): { outcome: 'issued' | 'refused' | 'expired'; key: string; validUntil?: string; reason?: string } | undefined {
   if (state.status !== 'issued' && state.status !== 'refused' && state.status !== 'expired') return undefined;
   const key = `${state.round}:${state.status}`;
-  if (state.caseToldOf === key) return undefined;
+  if (state.caseToldOf === key || state.outcomeRaised?.key === key) return undefined;
   return {
     outcome: state.status,
     key,
@@ -262,9 +335,42 @@ export function pendingCaseOutcome(
   };
 }
 
+/** A refused or expired request has nothing left to do once its outcome is with the case, or with a person. */
+const endsWithOutcome = (state: TravelDocumentState) => state.status === 'refused' || state.status === 'expired';
+
 export function markCaseTold(state: TravelDocumentState, key: string): TravelDocumentState {
-  const finished = state.status === 'refused' || state.status === 'expired';
-  return bump(state, { caseToldOf: key, finished });
+  return bump(state, { caseToldOf: key, finished: endsWithOutcome(state) });
+}
+
+/**
+ * How long the case is asked again after refusing an outcome for now: one minute, then twice as long
+ * each time up to an hour apart, for a day. Then a person is told.
+ */
+export const OUTCOME_RETRY = { firstDelayMs: 60_000, maxDelayMs: 3_600_000, forMs: DAY_MS } as const;
+
+/**
+ * When to offer the outcome again after the case refused it `refusals` times, the first at
+ * `refusedSince`; undefined once the retry window is spent.
+ */
+export function nextOutcomeAttemptAt(refusedSince: number, refusals: number, now: number): number | undefined {
+  const delay = Math.min(OUTCOME_RETRY.firstDelayMs * 2 ** (refusals - 1), OUTCOME_RETRY.maxDelayMs);
+  return now + delay <= refusedSince + OUTCOME_RETRY.forMs ? now + delay : undefined;
+}
+
+/**
+ * Whether a case that refused an outcome may take it later: it is still open and still waits on this
+ * request (it was suspended, say). A case that has ended, or waits on another request, never will.
+ */
+export function mayTakeOutcomeLater(
+  caseNow: { stage: Stage; travelDocument?: { requestId: string } } | undefined,
+  requestId: string,
+): boolean {
+  return caseNow !== undefined && !isTerminal(caseNow.stage) && caseNow.travelDocument?.requestId === requestId;
+}
+
+/** The case could not take the outcome in: the centre's supervisor has it instead. */
+export function markOutcomeRaised(state: TravelDocumentState, key: string, reason: string): TravelDocumentState {
+  return bump(state, { outcomeRaised: { key, reason }, finished: endsWithOutcome(state) });
 }
 
 export function markFinished(state: TravelDocumentState): TravelDocumentState {
@@ -275,10 +381,14 @@ export function markFinished(state: TravelDocumentState): TravelDocumentState {
 export type TravelDocumentMessage =
   | { kind: 'request'; round: number }
   | { kind: 'reminder'; round: number; cycle: number; n: number }
-  | { kind: 'escalation'; round: number; cycle: number }
-  | { kind: 'renewal_notice'; round: number };
+  | { kind: 'escalation'; round: number; cycle: number; n: number }
+  | { kind: 'renewal_notice'; round: number }
+  | { kind: 'outcome_not_taken'; round: number; outcome: 'issued' | 'refused' | 'expired'; reason: string };
 
-/** `traveldoc:<id>:request`, `traveldoc:<id>:reminder:1`, `traveldoc:<id>:renewal:1:reminder:2`, … */
+/**
+ * `traveldoc:<id>:request`, `traveldoc:<id>:reminder:1`, `traveldoc:<id>:renewal:1:reminder:2`,
+ * `traveldoc:<id>:escalation:2`, `traveldoc:<id>:outcome:refused`, …
+ */
 export function messageKey(requestId: string, message: TravelDocumentMessage): string {
   const base = message.round === 0 ? `traveldoc:${requestId}` : `traveldoc:${requestId}:renewal:${message.round}`;
   const cycle = 'cycle' in message && message.cycle > 0 ? `:interview:${message.cycle}` : '';
@@ -288,8 +398,11 @@ export function messageKey(requestId: string, message: TravelDocumentMessage): s
     case 'reminder':
       return `${base}${cycle}:reminder:${message.n}`;
     case 'escalation':
-      return `${base}${cycle}:escalation`;
+      // The first escalation keeps the key it had when there was only one (and when `n` was not sent).
+      return message.n > 1 ? `${base}${cycle}:escalation:${message.n}` : `${base}${cycle}:escalation`;
     case 'renewal_notice':
       return `${base}:officer`;
+    case 'outcome_not_taken':
+      return `${base}:outcome:${message.outcome}`;
   }
 }

@@ -1,6 +1,8 @@
 import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Registration, RegistrationResult } from '../domain/registration';
-import { awaitRegistration } from '../workflows/case-messages';
+import type { Actor, CaseState } from '../domain/case-state';
+import { awaitRegistration, caseStepUpdates } from '../workflows/case-messages';
+import type { CaseView } from '../workflows/case-view';
 import { caseWorkflowId } from '../workflows/ids';
 import { returneeCase } from '../workflows/returnee-case';
 import { CaseCentre, CaseNationality, CaseStage, CaseTrack, FlightId } from '../workflows/search-attributes';
@@ -32,4 +34,33 @@ export async function startCase(client: Client, config: Config, registration: Re
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { caseId: registration.caseId };
     throw error;
   }
+}
+
+/**
+ * Reopens a closed case: its workflow, ended with the closure, runs again from the state Postgres
+ * holds, and takes the supervisor's `reopen` step first (Update-with-Start). A retry with the same
+ * update ID joins the run it started.
+ */
+export async function reopenCase(
+  client: Client,
+  config: Config,
+  state: CaseState,
+  reopening: { actor: Actor; reason: string },
+  updateId: string,
+): Promise<CaseView> {
+  const start = new WithStartWorkflowOperation(returneeCase, {
+    workflowId: caseWorkflowId(state.caseId),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ policy: config.casePolicy, state }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: CaseStage, value: state.stage },
+      { key: CaseCentre, value: state.centreCode },
+      { key: CaseNationality, value: state.nationality },
+      { key: CaseTrack, value: state.track },
+      ...(state.flightId ? [{ key: FlightId, value: state.flightId }] : []),
+    ],
+  });
+  return client.workflow.executeUpdateWithStart(caseStepUpdates.reopen, { args: [reopening], startWorkflowOperation: start, updateId });
 }

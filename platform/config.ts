@@ -75,12 +75,21 @@ const EnvSchema = z.object({
   IDEMPOTENCY_KEY_TTL: duration('24h'),
   EMBASSY_REMINDER_INTERVAL: duration('7d'),
   EMBASSY_REMINDERS: z.coerce.number().int().min(0).max(20).default(3),
+  /** After the first escalation, how often the programme manager hears again while the embassy does not answer. */
+  EMBASSY_ESCALATION_INTERVAL: duration('14d'),
   /** How long before an issued travel document lapses its renewal is asked for, if the person is still here. */
   TRAVEL_DOCUMENT_RENEWAL_LEAD: duration('7d'),
   /** Who hears of a renewal; the case's centre (its supervisor address) when unset. */
   TRAVEL_DOCUMENT_NOTIFY_EMAIL: z.string().email().optional(),
   REINTEGRATION_CEILING_EUR: z.coerce.number().positive().default(3000),
   ARRIVAL_CASH_GRANT_XOF: z.coerce.number().int().nonnegative().default(52_000),
+  /** An arrival cash grant above this needs a supervisor's approval (by default: above the standard grant). */
+  ARRIVAL_CASH_GRANT_CAP_XOF: z.coerce.number().int().nonnegative().default(52_000),
+  /** Returns from this day count as within the programme; until PROGRAMME_ENDS_ON when it has ended. */
+  PROGRAMME_STARTS_ON: z.iso.date().default('2017-05-17'),
+  PROGRAMME_ENDS_ON: z.iso.date().optional(),
+  /** How early a monitoring visit may come before its scheduled offset and still count. */
+  MONITORING_EARLY_WINDOW: duration('14d'),
   SUSTAINABILITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.66),
   MONITORING_VISITS: z
     .string()
@@ -99,6 +108,7 @@ const EnvSchema = z.object({
   SLA_PLANNING: duration('30d'),
   SLA_APPROVAL: duration('7d'),
   SLA_DISBURSING: duration('60d'),
+  SLA_TRAVEL_DOCUMENT: duration('30d'),
   /** A passenger's fit-to-travel check may be at most this old at the flight's scheduled departure. */
   FIT_TO_TRAVEL_WINDOW: duration('72h'),
   /** A flight not departed this long after its scheduled time is flagged overdue. */
@@ -164,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     travelDocumentPolicy: {
       reminderIntervalMs: e.EMBASSY_REMINDER_INTERVAL,
       maxReminders: e.EMBASSY_REMINDERS,
+      escalationIntervalMs: e.EMBASSY_ESCALATION_INTERVAL,
       renewalLeadMs: e.TRAVEL_DOCUMENT_RENEWAL_LEAD,
     },
     liaisonLinkSecret: liaisonLinkSecret(e.LIAISON_LINK_SECRET, e.AUTH_SECRET ?? (e.AUTH_JWKS_URL ? undefined : DEV_AUTH_SECRET)),
@@ -174,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slaMs,
       monitoringVisitOffsetsMs: e.MONITORING_VISITS,
       sustainabilityThreshold: e.SUSTAINABILITY_THRESHOLD,
+      monitoringEarlyWindowMs: e.MONITORING_EARLY_WINDOW,
+      programmeWindow: { startsOn: e.PROGRAMME_STARTS_ON, ...(e.PROGRAMME_ENDS_ON ? { endsOn: e.PROGRAMME_ENDS_ON } : {}) },
+      cashGrantCapXof: e.ARRIVAL_CASH_GRANT_CAP_XOF,
     },
   };
 }

@@ -13,6 +13,9 @@ export function unstorableReason(value: string): string | undefined {
   return undefined;
 }
 
+/** No body Sira takes nests this deep; deeper is refused rather than left unchecked. */
+const MAX_DEPTH = 64;
+
 export interface UnstorableField {
   path: string;
   message: string;
@@ -22,7 +25,10 @@ export interface UnstorableField {
 export function findUnstorable(value: unknown, prefix: string[] = []): UnstorableField[] {
   const found: UnstorableField[] = [];
   const walk = (v: unknown, path: string[], depth: number) => {
-    if (depth > 64) return;
+    if (depth > MAX_DEPTH) {
+      found.push({ path: path.join('.'), message: `is nested more than ${MAX_DEPTH} levels deep` });
+      return;
+    }
     if (typeof v === 'string') {
       const reason = unstorableReason(v);
       if (reason) found.push({ path: path.join('.') || '(root)', message: reason });

@@ -83,6 +83,7 @@ async function main() {
     registerCase: async ({ registration: r }) => ({ caseId: r.caseId }),
     recordCaseStep: noop,
     openTravelDocumentRequest: noop,
+    moveTravelDocumentDeparture: noop,
     markCaseOverdue: noop,
   };
   const baselineQueue = `${stack.taskQueue}-baseline`;

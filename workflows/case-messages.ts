@@ -14,14 +14,18 @@ export const HUMAN_STEPS = [
   'recordApproval',
   'requestTranche',
   'recordTranchePayment',
+  'cancelTranche',
+  'reduceBudget',
   'recordMonitoringVisit',
   'recordMinorSafeguards',
   'requestClosure',
+  'reopen',
   'suspend',
   'resume',
   'attachFlight',
   'recordTravelDocumentRequest',
   'recordTravelDocumentOutcome',
+  'movePlannedDeparture',
   'recordDeparture',
 ] as const satisfies readonly CaseStepType[];
 

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities/case-activities';
 import type { CasePolicy } from '../domain/case-policy';
+import { adultOn } from '../domain/age';
 import { type Actor, type CaseState, newCaseState } from '../domain/case-state';
 import { applyStep, type CaseStep, checkStep, StepRejected } from '../domain/case-steps';
 import { nextDeadline, refreshTask } from '../domain/open-task';
@@ -44,6 +45,11 @@ import {
 
 /** Patch: the case's workflow, not the API, opens a travel-document request it records. */
 const CASE_OPENS_TRAVEL_DOCUMENT = 'case-opens-travel-document-request';
+/** Patch: cases opened from now on follow the second rules (RULES_VERSION in domain/case-state.ts). */
+const CASE_RULES_2 = 'case-rules-2';
+
+/** The workflow itself, when it takes a step of its own (a minor coming of age). */
+const SYSTEM = { sub: 'sira', role: 'system' } as unknown as Actor;
 
 const acts = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30s',
@@ -118,7 +124,10 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       if (step.type === 'recordTravelDocumentRequest' && step.request && patched(CASE_OPENS_TRAVEL_DOCUMENT)) {
         // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
         // cancelled and the new one started durably, by the activity's retries, not by an HTTP handler.
-        await acts.openTravelDocumentRequest({ request: step.request, replaces: step.replaces });
+        await acts.openTravelDocumentRequest({ request: step.request, replaces: step.replaces, held: step.held });
+      }
+      if (step.type === 'movePlannedDeparture' && state.travelDocument && !state.travelDocument.held) {
+        await acts.moveTravelDocumentDeparture({ requestId: state.travelDocument.requestId, plannedDeparture: step.plannedDeparture, actor });
       }
       state = next;
       publish();
@@ -165,16 +174,33 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       await condition(allHandlersFinished);
       return { caseId: state.caseId, stage: state.stage, duplicateOf: result.duplicateOf };
     }
+    // What the records say of the person's earlier cases (a second return, earlier assistance).
+    if (result.previousCaseId || result.previouslyAssisted) {
+      state = { ...state, previousCaseId: result.previousCaseId, previouslyAssisted: result.previouslyAssisted };
+    }
   }
   publish();
+
+  if (isTerminal(state.stage)) {
+    // Started again from a closed case's state to reopen it (Update-with-Start): the reopening comes at once.
+    if (!(await condition(() => !isTerminal(state.stage), '1 minute'))) {
+      await condition(allHandlersFinished);
+      return { caseId: state.caseId, stage: state.stage };
+    }
+  }
 
   while (!isTerminal(state.stage)) {
     const seen = state.seq;
     const deadline = nextDeadline(state);
-    const stepped = deadline
-      ? await condition(() => state.seq !== seen, Math.max(1, deadline.at - Date.now()))
+    const birthday = comingOfAgeAt(state);
+    const wakeAt = Math.min(deadline?.at ?? Infinity, birthday ?? Infinity);
+    const stepped = Number.isFinite(wakeAt)
+      ? await condition(() => state.seq !== seen, Math.max(1, wakeAt - Date.now()))
       : (await condition(() => state.seq !== seen), true);
-    if (!stepped && deadline) {
+    if (!stepped && birthday !== undefined && birthday <= Date.now()) {
+      // The 18th birthday: the case no longer follows a minor (safeguards no longer bind travel or plans).
+      await perform({ type: 'cameOfAge' }, SYSTEM);
+    } else if (!stepped && deadline) {
       await exclusive.run(async () => {
         // A step may have landed while the timer fired; only mark the deadline that is still current.
         const current = nextDeadline(state);
@@ -197,7 +223,9 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
 
 function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {
   if (!registration) throw ApplicationFailure.nonRetryable('a case needs a registration or a carried-over state');
-  const state = newCaseState({
+  // A case keeps the rules it was opened under; histories of cases opened earlier replay without the marker.
+  const current = patched(CASE_RULES_2);
+  const opened = newCaseState({
     caseId: registration.caseId,
     track: registration.track,
     centreCode: registration.centreCode,
@@ -206,6 +234,14 @@ function initialState(registration: Registration | undefined, policy: CasePolicy
     officer: registration.officer,
     flightId: registration.arrival.flightId,
     arrivedAt: registration.arrival.arrivedAt,
+    // The 18th birthday is the only trace of the date of birth the workflow keeps.
+    ...(current && registration.unaccompaniedMinor ? { adultOn: adultOn(registration.person.dateOfBirth) } : {}),
   });
+  const state = current ? opened : { ...opened, rulesVersion: undefined };
   return { ...state, task: refreshTask(state, policy, Date.now()) };
+}
+
+/** The moment a minor's case stops counting them as a minor, while it still does. */
+function comingOfAgeAt(state: CaseState): number | undefined {
+  return state.minor && state.adultOn ? Date.parse(state.adultOn) : undefined;
 }

@@ -12,4 +12,11 @@ export const cancelTravelDocumentRequest = defineUpdate<TravelDocumentState, [{ 
   'cancelTravelDocumentRequest',
 );
 
+/**
+ * The case's planned departure moved: the request follows it, and whether its document lapses before
+ * the departure is worked out again. Refused (409) once the request is cancelled, refused or expired,
+ * and (422) for a day already past; moving to the day already planned changes nothing.
+ */
+export const movePlannedDeparture = defineUpdate<TravelDocumentState, [{ actor: Actor; plannedDeparture: string }]>('movePlannedDeparture');
+
 export const getTravelDocumentState = defineQuery<TravelDocumentState>('getState');

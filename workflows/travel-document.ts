@@ -3,26 +3,33 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TravelDocumentActivities } from '../activities/travel-document-activities';
+import type { CaseOutcomeDelivery, TravelDocumentActivities } from '../activities/travel-document-activities';
 import {
   applyAnswer,
   applyCancellation,
+  applyDepartureMove,
   checkAnswer,
   checkCancellation,
+  checkDepartureMove,
   currentDocumentLapsesAt,
+  DEFAULT_ESCALATION_INTERVAL_MS,
   markCaseTold,
+  markEscalated,
   markExpired,
   markFinished,
-  markOverdue,
+  markOutcomeRaised,
   markReminded,
   markSent,
   newTravelDocumentState,
   nextChase,
+  nextOutcomeAttemptAt,
   pendingCaseOutcome,
   renewalDueAt,
   startRenewal,
@@ -34,7 +41,12 @@ import {
 import { Exclusive } from './exclusive';
 import { withInputRefusal } from './input-refusal';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from './search-attributes';
-import { answerTravelDocumentRequest, cancelTravelDocumentRequest, getTravelDocumentState } from './travel-document-messages';
+import {
+  answerTravelDocumentRequest,
+  cancelTravelDocumentRequest,
+  getTravelDocumentState,
+  movePlannedDeparture,
+} from './travel-document-messages';
 
 const acts = proxyActivities<TravelDocumentActivities>({
   startToCloseTimeout: '30s',
@@ -43,11 +55,23 @@ const acts = proxyActivities<TravelDocumentActivities>({
 });
 
 export interface TravelDocumentInput {
-  policy: TravelDocumentPolicy;
+  /** Requests started before escalations repeated have no escalation interval: they take the default. */
+  policy: Omit<TravelDocumentPolicy, 'escalationIntervalMs'> & { escalationIntervalMs?: number };
   request: TravelDocumentRequest;
   /** After continue-as-new: the state carried over. */
   state?: TravelDocumentState;
 }
+
+/** Escalations repeat every interval; a request escalated before that waited for the answer without a timer. */
+const REPEATED_ESCALATIONS = 'repeated-escalations';
+/** A request renews while its case holds it at any stage; before, only at ready_to_depart (else it finished). */
+const RENEW_WHILE_CASE_HOLDS = 'renew-while-case-holds';
+
+/**
+ * Whether the case refused the outcome. Histories recorded before refusals were retried may hold
+ * 'case_moved_on' here, a string: they took the outcome as told, and still do on replay.
+ */
+const refusedDelivery = (delivery: CaseOutcomeDelivery): delivery is Extract<CaseOutcomeDelivery, object> => typeof delivery === 'object';
 
 function rejection(error: unknown): unknown {
   return error instanceof TravelDocumentRejected
@@ -57,11 +81,14 @@ function rejection(error: unknown): unknown {
 
 /**
  * One request to an embassy for one person's travel document, from the e-mail to the outcome the
- * case takes in: reminders, escalation, interview, and a renewal if the person is still here when
- * the document is about to lapse.
+ * case takes in: reminders, escalations, interview, a planned departure that moves, and a renewal if
+ * the person is still here when the document is about to lapse.
  */
 export async function travelDocument(input: TravelDocumentInput): Promise<TravelDocumentState> {
-  const { policy } = input;
+  const policy: TravelDocumentPolicy = {
+    ...input.policy,
+    escalationIntervalMs: input.policy.escalationIntervalMs ?? DEFAULT_ESCALATION_INTERVAL_MS,
+  };
   let state: TravelDocumentState = input.state ?? newTravelDocumentState(input.request);
   const exclusive = new Exclusive();
 
@@ -90,7 +117,9 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
         } catch (error) {
           throw rejection(error);
         }
-        await withInputRefusal(commit(applyAnswer(state, answer, Date.now()), `answered_${answer.decision}`, { ...answer, round }));
+        const next = applyAnswer(state, answer, Date.now());
+        const conflict = answer.decision === 'issued' && next.conflict ? { conflict: next.conflict } : {};
+        await withInputRefusal(commit(next, `answered_${answer.decision}`, { ...answer, round, ...conflict }));
         return state;
       }),
     {
@@ -126,6 +155,32 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     },
   );
 
+  setHandler(
+    movePlannedDeparture,
+    ({ actor, plannedDeparture }) =>
+      exclusive.run(async () => {
+        try {
+          checkDepartureMove(state, plannedDeparture, Date.now());
+        } catch (error) {
+          throw rejection(error);
+        }
+        if (plannedDeparture === state.plannedDeparture) return state;
+        const from = state.plannedDeparture;
+        const next = applyDepartureMove(state, plannedDeparture);
+        await withInputRefusal(commit(next, 'departure_moved', { from, to: plannedDeparture, by: actor.sub, conflict: next.conflict ?? null }));
+        return state;
+      }),
+    {
+      validator: ({ plannedDeparture }) => {
+        try {
+          checkDepartureMove(state, plannedDeparture, Date.now());
+        } catch (error) {
+          throw rejection(error);
+        }
+      },
+    },
+  );
+
   /** Sends the request (or renewal) e-mail and starts the embassy's clock. */
   const sendToEmbassy = () =>
     exclusive.run(async () => {
@@ -146,19 +201,13 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     }
     const outcome = pendingCaseOutcome(state);
     if (outcome) {
-      const result = await acts.tellCaseTravelDocumentOutcome({
-        caseId: state.caseId,
-        requestId: state.requestId,
-        outcome: outcome.outcome,
-        validUntil: outcome.validUntil,
-        reason: outcome.reason,
-      });
-      await exclusive.run(() => commit(markCaseTold(state, outcome.key), 'case_told', { outcome: outcome.outcome, result }));
+      await deliverOutcome(outcome);
       continue;
     }
 
     const seen = state.seq;
-    const chase = nextChase(state, policy);
+    let chase = nextChase(state, policy);
+    if (chase?.kind === 'escalation' && chase.n > 1 && !patched(REPEATED_ESCALATIONS)) chase = undefined;
     const lapse = currentDocumentLapsesAt(state);
     const renewal = renewalDueAt(state, policy);
     const wakeAt = Math.min(chase?.at ?? Infinity, lapse ?? Infinity, renewal ?? Infinity);
@@ -188,7 +237,47 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
   await condition(allHandlersFinished);
   return state;
 
-  /** A reminder to the embassy, or the escalation to the programme manager, unless the case has moved on. */
+  /**
+   * Tells the case the outcome. A case that refuses it for now (suspended) is asked again with
+   * backoff for a while; one that still cannot take it then, or never will (it ended, or waits on
+   * another request), has it raised to the centre's supervisor, once: an outcome is never dropped
+   * (DESIGN.md, principle 11).
+   */
+  async function deliverOutcome(outcome: NonNullable<ReturnType<typeof pendingCaseOutcome>>) {
+    let refusedSince: number | undefined;
+    for (let refusals = 1; ; refusals++) {
+      const delivery = await acts.tellCaseTravelDocumentOutcome({
+        caseId: state.caseId,
+        requestId: state.requestId,
+        outcome: outcome.outcome,
+        validUntil: outcome.validUntil,
+        reason: outcome.reason,
+      });
+      if (!refusedDelivery(delivery)) {
+        await exclusive.run(() => commit(markCaseTold(state, outcome.key), 'case_told', { outcome: outcome.outcome, result: delivery }));
+        return;
+      }
+      refusedSince ??= Date.now();
+      const retryAt = delivery.temporary ? nextOutcomeAttemptAt(refusedSince, refusals, Date.now()) : undefined;
+      if (retryAt === undefined) {
+        await acts.sendTravelDocumentMail({
+          requestId: state.requestId,
+          message: { kind: 'outcome_not_taken', round: state.round, outcome: outcome.outcome, reason: delivery.reason },
+        });
+        await exclusive.run(() =>
+          commit(markOutcomeRaised(state, outcome.key, delivery.reason), 'outcome_raised', {
+            outcome: outcome.outcome,
+            reason: delivery.reason,
+            refusals,
+          }),
+        );
+        return;
+      }
+      await sleep(retryAt - Date.now());
+    }
+  }
+
+  /** A reminder to the embassy, or an escalation to the programme manager, unless the case has moved on. */
   async function chaseEmbassy(chase: NonNullable<ReturnType<typeof nextChase>>) {
     const standing = await acts.caseTravelDocumentStanding({ caseId: state.caseId, requestId: state.requestId });
     if (!standing.holdsRequest) {
@@ -207,16 +296,19 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     } else {
       await acts.sendTravelDocumentMail({
         requestId: state.requestId,
-        message: { kind: 'escalation', round: state.round, cycle: state.cycle },
+        message: { kind: 'escalation', round: state.round, cycle: state.cycle, n: chase.n },
       });
-      await commit(markOverdue(state), 'escalated', { remindersSent: state.remindersSent });
+      await commit(markEscalated(state, chase.n), 'escalated', { n: chase.n, remindersSent: state.remindersSent });
     }
   }
 
   /** The issued document is about to lapse: ask for a renewal if the person is still here, or stop. */
   async function renewOrFinish() {
     const standing = await acts.caseTravelDocumentStanding({ caseId: state.caseId, requestId: state.requestId });
-    if (!standing.holdsRequest || standing.stage !== 'ready_to_depart') {
+    // A case may hold an issued document at travel_document too (while its document lapses before the
+    // departure): the person is still here, so the document is renewed.
+    const stillHere = standing.holdsRequest && (standing.stage === 'ready_to_depart' || patched(RENEW_WHILE_CASE_HOLDS));
+    if (!stillHere) {
       await commit(markFinished(state), 'finished', { stage: standing.stage });
       return;
     }

@@ -37,7 +37,8 @@ export function liaisonPage(facts: LiaisonFacts, options: { action: string; roun
     facts.document ? t.documentIssued(facts.document.number, formatDate(facts.document.validUntil, language)) : undefined,
     facts.refusalReason ? t.refusedBecause(facts.refusalReason) : undefined,
   ].filter((x): x is string => x !== undefined);
-  const minDate = facts.plannedDeparture.slice(0, 10);
+  // A document that lapses before the departure is still what the embassy issued: the form takes it.
+  const minDate = facts.requestedAt.slice(0, 10);
   const body = html`
 <h1>${t.pageTitle}</h1>
 <p>${facts.embassy?.name ?? ''}</p>
@@ -61,7 +62,7 @@ ${
 <input type="hidden" name="decision" value="issued">
 <label for="documentNumber">${t.documentNumber}</label><input id="documentNumber" name="documentNumber" required maxlength="64">
 <label for="validUntil">${t.validUntil}</label><input id="validUntil" name="validUntil" type="date" required min="${minDate}">
-<p><small>${t.mustCoverDeparture(formatDate(facts.plannedDeparture, language))}</small></p>
+<p><small>${t.coverDeparture(formatDate(facts.plannedDeparture, language))}</small></p>
 <button type="submit">${t.submitIssued}</button></fieldset></form>
 <form method="post" action="${options.action}" id="interview-form"><fieldset><legend>${t.interviewLegend}</legend>
 <input type="hidden" name="decision" value="interview">
@@ -82,6 +83,18 @@ ${
 export function refusedLinkPage(language: Language | undefined): string {
   const lines = language ? [textsFor(language).linkRefused] : [textsFor('fr').linkRefused, textsFor('en').linkRefused];
   return layout(language ?? 'fr', 'Sira', html`<div class="notice error">${lines.map((l) => html`<p>${l}</p>`)}</div>`);
+}
+
+/**
+ * The lines that confirm a recorded answer: thanks, and a word when the document lapses before the
+ * departure, so the liaison knows it was taken as it is and a renewal may follow.
+ */
+export function answerRecordedLines(facts: LiaisonFacts): string[] {
+  const language: Language = facts.embassy?.language ?? 'fr';
+  const t = textsFor(language);
+  return facts.conflict
+    ? [t.thanks, t.lapsesBeforeDeparture(formatDate(facts.conflict.validUntil, language), formatDate(facts.conflict.plannedDeparture, language))]
+    : [t.thanks];
 }
 
 export { textsFor };

@@ -1,4 +1,5 @@
 import type { LiaisonFacts } from '../../db/queries/travel-documents';
+import type { TravelDocumentMessage } from '../../domain/travel-document';
 import { escapeHtml } from './html';
 import { formatDate, type Language, textsFor } from './travel-document-texts';
 
@@ -73,12 +74,18 @@ export function embassyMail(
   return { subject, text, html };
 }
 
-/** To the programme manager, in the programme's working language: codes and dates, no personal data. */
-export function escalationMail(facts: LiaisonFacts, publicUrl: string, remindersSent: number): MailBody {
-  const subject = `[Sira] Embassy not answering: travel document ${shortRef(facts.requestId)} (${facts.embassy?.country ?? ''})`;
+/**
+ * To the programme manager, in the programme's working language: codes and dates, no personal data.
+ * The n-th escalation: the first flags the request overdue, the next ones say it still is.
+ */
+export function escalationMail(facts: LiaisonFacts, publicUrl: string, remindersSent: number, n: number): MailBody {
+  const ref = `travel document ${shortRef(facts.requestId)} (${facts.embassy?.country ?? ''})`;
+  const subject = n > 1 ? `[Sira] Embassy still not answering (escalation ${n}): ${ref}` : `[Sira] Embassy not answering: ${ref}`;
   const text = [
     `The ${facts.embassy?.name ?? 'embassy'} has not answered travel-document request ${facts.requestId}`,
-    `sent on ${facts.requestedAt.slice(0, 10)}, after ${remindersSent} reminder(s). The request is now flagged overdue.`,
+    n > 1
+      ? `sent on ${facts.requestedAt.slice(0, 10)}, after ${remindersSent} reminder(s) and ${n - 1} earlier escalation(s). The request is still overdue.`
+      : `sent on ${facts.requestedAt.slice(0, 10)}, after ${remindersSent} reminder(s). The request is now flagged overdue.`,
     '',
     `Case: ${facts.caseId} (centre ${facts.centre.code})`,
     `Document: ${facts.documentType}; planned departure ${facts.plannedDeparture}`,
@@ -99,6 +106,34 @@ export function renewalNoticeMail(facts: LiaisonFacts, publicUrl: string): MailB
     'The person can still travel on the current document until it lapses.',
     '',
     `Follow it: ${publicUrl}/v1/travel-documents/${facts.requestId}`,
+  ].join('\n');
+  return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
+}
+
+/**
+ * To the centre's supervisor: the case could not take the embassy's outcome in, so a person must.
+ * Codes and dates, and the refusals (the embassy's, the case's) as they were given; no names.
+ */
+export function outcomeNotTakenMail(
+  facts: LiaisonFacts,
+  publicUrl: string,
+  message: Extract<TravelDocumentMessage, { kind: 'outcome_not_taken' }>,
+): MailBody {
+  const outcome =
+    message.outcome === 'issued'
+      ? `the document was issued${facts.document ? ` (${facts.document.number}, valid until ${facts.document.validUntil})` : ''}`
+      : message.outcome === 'refused'
+        ? `the embassy refused the request${facts.refusalReason ? ` (${facts.refusalReason})` : ''}`
+        : `the document lapsed${facts.document ? ` on ${facts.document.validUntil}` : ''} before the departure`;
+  const subject = `[Sira] Travel-document outcome not taken in: case ${facts.caseId.slice(0, 8)}, request ${shortRef(facts.requestId)}`;
+  const text = [
+    `Travel-document request ${facts.requestId} (${facts.embassy?.country ?? ''}) has an outcome: ${outcome}.`,
+    `Case ${facts.caseId} could not take it in: ${message.reason}`,
+    '',
+    'Sira will not offer it to the case again. Please see to it: the case still shows the request as it was.',
+    '',
+    `Case: ${publicUrl}/v1/cases/${facts.caseId}`,
+    `Request: ${publicUrl}/v1/travel-documents/${facts.requestId}`,
   ].join('\n');
   return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
 }

@@ -56,8 +56,11 @@ export const TEXTS = {
     submitIssued: 'Confirmer la délivrance',
     submitInterview: 'Proposer l’entretien',
     submitRefused: 'Refuser la demande',
-    mustCoverDeparture: (date: string) => `Le document doit être valable au moins jusqu’au départ prévu le ${date}.`,
+    coverDeparture: (date: string) =>
+      `Le document devrait être valable au moins jusqu’au départ prévu le ${date} ; s’il expire avant, il est enregistré tel quel.`,
     thanks: 'Merci : votre réponse est enregistrée.',
+    lapsesBeforeDeparture: (until: string, departure: string) =>
+      `Ce document expire le ${until}, avant le départ prévu le ${departure} : il est enregistré tel quel, et le bureau de l’OIM vous recontactera si un renouvellement est nécessaire.`,
     alreadyAnswered: 'Cette demande a déjà reçu une réponse ; elle ne peut plus être modifiée par ce lien.',
     currentAnswer: 'Réponse enregistrée',
     interviewOn: (at: string, place: string) => `Entretien le ${at} à ${place}`,
@@ -120,8 +123,11 @@ export const TEXTS = {
     submitIssued: 'Confirm the document',
     submitInterview: 'Schedule the interview',
     submitRefused: 'Refuse the request',
-    mustCoverDeparture: (date: string) => `The document must be valid at least until the planned departure on ${date}.`,
+    coverDeparture: (date: string) =>
+      `The document should be valid at least until the planned departure on ${date}; if it lapses sooner, it is recorded as it is.`,
     thanks: 'Thank you: your answer is recorded.',
+    lapsesBeforeDeparture: (until: string, departure: string) =>
+      `This document lapses on ${until}, before the planned departure on ${departure}: it is recorded as it is, and the IOM office will be in touch if a renewal is needed.`,
     alreadyAnswered: 'This request has already been answered; this link can no longer change it.',
     currentAnswer: 'Recorded answer',
     interviewOn: (at: string, place: string) => `Interview on ${at} at ${place}`,

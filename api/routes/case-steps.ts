@@ -4,25 +4,30 @@ import type { Role } from '../../domain/reference';
 import type { caseStepUpdates } from '../../workflows/case-messages';
 import { type Caller, inCentreScope } from '../auth';
 import { runCaseStep } from '../case-access';
+import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
 import { route, type RouteSpec } from '../route';
 import { CaseIdParams } from '../schemas/common';
 import {
   ApprovalSchema,
+  BudgetReductionSchema,
   ClosureSchema,
   CounsellingSchema,
   DepartureSchema,
   EligibilitySchema,
   MinorSafeguardsSchema,
   MonitoringVisitSchema,
+  PlannedDepartureSchema,
   PlanSchema,
   ReceptionSchema,
   ResumeSchema,
   SuspensionSchema,
-  TrancheSchema,
-  TranchePaymentParams,
+  TrancheCancellationSchema,
+  TrancheParams,
   TranchePaymentSchema,
+  TrancheSchema,
 } from '../schemas/cases';
+import { trancheVendor } from '../tranche-vendor';
 
 const OFFICERS: readonly Role[] = ['case_officer', 'supervisor'];
 
@@ -35,17 +40,27 @@ const STEP_RESPONSES = {
 
 type StepName = CaseStepType & keyof typeof caseStepUpdates;
 
-/** A route that turns a validated body into one Workflow Update on the case. */
-function stepRoute<B extends z.ZodType, S extends StepName>(spec: {
+/** What a step's input may draw on beyond its body: who asks, the case, the app's dependencies. */
+interface StepContext<P> {
+  caller: Caller;
+  deps: ApiDeps;
+  caseId: string;
+  params: P;
+}
+
+/**
+ * A route that turns a validated body into one Workflow Update on the case. `toInput` may refuse
+ * (an HttpProblem) or look things up (a vendor) before the step is sent.
+ */
+function stepRoute<B extends z.ZodType, S extends StepName, P extends z.ZodType = typeof CaseIdParams>(spec: {
   method?: 'post' | 'delete';
   path: string;
   summary: string;
   roles?: readonly Role[];
+  params?: P;
   body?: B;
   step: S;
-  toInput: (body: z.output<B>, deps: Parameters<RouteSpec['handler']>[0]['deps']) => Omit<StepInput<S>, 'actor'>;
-  /** A check of the body against the caller beyond the case's own scope (e.g. the centre it moves to). */
-  authorize?: (body: z.output<B>, caller: Caller) => void;
+  toInput: (body: z.output<B>, ctx: StepContext<z.output<P>>) => Omit<StepInput<S>, 'actor'> | Promise<Omit<StepInput<S>, 'actor'>>;
 }): RouteSpec {
   return route({
     method: spec.method ?? 'post',
@@ -54,13 +69,13 @@ function stepRoute<B extends z.ZodType, S extends StepName>(spec: {
     tag: 'case steps',
     roles: spec.roles ?? OFFICERS,
     scope: 'case',
-    params: CaseIdParams,
+    params: spec.params ?? CaseIdParams,
     body: spec.body,
     responses: STEP_RESPONSES,
     async handler({ params, body, caller, deps, operation }) {
-      spec.authorize?.(body as z.output<B>, caller);
-      const state = await runCaseStep(deps, caller, params.caseId, spec.step, spec.toInput(body as z.output<B>, deps), operation.id);
-      return { status: 200, body: state };
+      const caseId = (params as { caseId: string }).caseId;
+      const input = await spec.toInput(body as z.output<B>, { caller, deps, caseId, params: params as z.output<P> });
+      return { status: 200, body: await runCaseStep(deps, caller, caseId, spec.step, input, operation.id) };
     },
   });
 }
@@ -72,14 +87,15 @@ export const caseStepRoutes: RouteSpec[] = [
     body: ReceptionSchema,
     step: 'recordReception',
     // A case is received only into one of the caller's own centres, never moved outside their scope.
-    authorize: (b, caller) => {
+    // Without an amount the case gives its track's standard cash grant (none for migrants in transit).
+    toInput: (b, { caller }) => {
       if (!inCentreScope(caller, b.centreCode)) {
         throw problem(403, `you do not work at centre ${b.centreCode}; the case is received at a centre of yours`, {
           errors: [{ path: 'centreCode', message: 'must be one of your centres' }],
         });
       }
+      return b;
     },
-    toInput: (b, deps) => ({ ...b, cashGrantXof: b.cashGrantXof ?? deps.config.casePolicy.defaultCashGrantXof }),
   }),
   stepRoute({
     path: '/counselling-sessions',
@@ -104,21 +120,36 @@ export const caseStepRoutes: RouteSpec[] = [
     step: 'recordApproval',
     toInput: (b) => b,
   }),
-  stepRoute({ path: '/tranches', summary: 'Request a tranche', body: TrancheSchema, step: 'requestTranche', toInput: (b) => b }),
-  route({
-    method: 'post',
-    path: '/v1/cases/:caseId/tranches/:n/payment',
+  stepRoute({
+    path: '/tranches',
+    summary: 'Request a tranche',
+    body: TrancheSchema,
+    step: 'requestTranche',
+    toInput: async (b, { deps, caseId }) => ({ ...b, vendor: (await trancheVendor(deps.db, caseId, b.vendorId)).name }),
+  }),
+  stepRoute({
+    path: '/tranches/:n/payment',
     summary: 'Record a tranche payment',
-    tag: 'case steps',
-    roles: OFFICERS,
-    scope: 'case',
-    params: TranchePaymentParams,
+    params: TrancheParams,
     body: TranchePaymentSchema,
-    responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps, operation }) {
-      const input = { n: params.n, paidAt: body.paidAt ?? new Date().toISOString(), reference: body.reference };
-      return { status: 200, body: await runCaseStep(deps, caller, params.caseId, 'recordTranchePayment', input, operation.id) };
-    },
+    step: 'recordTranchePayment',
+    toInput: (b, { params }) => ({ n: params.n, paidAt: b.paidAt ?? new Date().toISOString(), reference: b.reference }),
+  }),
+  stepRoute({
+    path: '/tranches/:n/cancellation',
+    summary: 'Cancel an unpaid tranche',
+    params: TrancheParams,
+    body: TrancheCancellationSchema,
+    step: 'cancelTranche',
+    toInput: (b, { params }) => ({ n: params.n, reason: b.reason }),
+  }),
+  stepRoute({
+    path: '/budget-reduction',
+    summary: 'Reduce the approved budget',
+    roles: ['supervisor'],
+    body: BudgetReductionSchema,
+    step: 'reduceBudget',
+    toInput: (b) => b,
   }),
   stepRoute({
     path: '/monitoring-visits',
@@ -151,6 +182,13 @@ export const caseStepRoutes: RouteSpec[] = [
     body: ResumeSchema,
     step: 'resume',
     toInput: (b) => b ?? {},
+  }),
+  stepRoute({
+    path: '/planned-departure',
+    summary: 'Move the planned departure',
+    body: PlannedDepartureSchema,
+    step: 'movePlannedDeparture',
+    toInput: (b) => b,
   }),
   stepRoute({
     path: '/departure',

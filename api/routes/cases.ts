@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
 import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
-import { startCase } from '../../platform/case-starter';
+import { reopenCase, startCase } from '../../platform/case-starter';
+import type { CaseState } from '../../domain/case-state';
 import { CaseCentre, CaseDueAt, CaseNationality, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
 import type { Db } from '../../db';
 import { type Caller, inCentreScope, seesAllCentres } from '../auth';
@@ -11,7 +12,8 @@ import { getCaseState } from '../../workflows/case-messages';
 import { problem } from '../problem';
 import { route } from '../route';
 import { CaseIdParams } from '../schemas/common';
-import { CaseListQuery, RegistrationSchema } from '../schemas/cases';
+import { CaseListQuery, RegistrationSchema, ReopeningSchema } from '../schemas/cases';
+import { openCaseOf } from '../../db/queries/case-identity';
 import { caseDetail, listCases } from '../../db/queries/case-reads';
 import { visibilityScope } from '../visibility';
 
@@ -29,7 +31,7 @@ export const caseRoutes = [
     body: RegistrationSchema,
     responses: {
       201: { description: 'Case registered; its workflow runs', schema: CreatedCase },
-      409: { description: 'The biometric reference or document number is already registered' },
+      409: { description: 'The biometric reference or document number belongs to an open case (a second return after a closed one is a new, linked case)' },
     },
     async handler({ body, caller, deps, operation }) {
       if (!inCentreScope(caller, body.centreCode)) throw problem(403, `you do not work at centre ${body.centreCode}`);
@@ -55,7 +57,10 @@ export const caseRoutes = [
       } catch (error) {
         throw stepProblem(error, caseId);
       }
-      if (result.duplicateOf) throw await duplicate(deps.db, caller, result.duplicateOf);
+      if (result.duplicateOf) {
+        const existing = await deps.db('cases').where({ case_id: result.duplicateOf }).first('centre_code');
+        throw duplicate(caller, { caseId: result.duplicateOf, centreCode: existing?.centre_code ?? '' });
+      }
       return {
         status: 201,
         headers: { Location: `/v1/cases/${caseId}` },
@@ -115,6 +120,38 @@ export const caseRoutes = [
   }),
 
   route({
+    method: 'post',
+    path: '/v1/cases/:caseId/reopening',
+    summary: 'Reopen a closed case',
+    tag: 'cases',
+    roles: ['supervisor'],
+    scope: 'case',
+    params: CaseIdParams,
+    body: ReopeningSchema,
+    responses: {
+      200: { description: 'Reopened at the stage it was closed at; the new state of the case' },
+      409: { description: 'The case is not closed (open, or completed), or was closed before closures kept their stage' },
+      404: { description: 'No such case in your centres' },
+    },
+    async handler({ params, body, caller, deps, operation }) {
+      const row = await deps.db('cases').where({ case_id: params.caseId }).first('stage', 'state');
+      const state = row.state as CaseState;
+      if (row.stage !== 'closed' || !state.closure?.stage) {
+        const why = row.stage === 'completed' ? 'a completed case is not reopened' : row.stage !== 'closed' ? 'the case is not closed' : 'the case was closed before closures kept their stage';
+        throw problem(409, why, { caseId: params.caseId });
+      }
+      try {
+        const view = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
+          reopenCase(deps.temporal, deps.config, state, { actor: { sub: caller.sub, role: caller.role }, reason: body.reason }, operation.id),
+        );
+        return { status: 200, body: view };
+      } catch (error) {
+        throw stepProblem(error, params.caseId);
+      }
+    },
+  }),
+
+  route({
     method: 'get',
     path: '/v1/cases/:caseId/live',
     summary: 'Read the live state of a case',
@@ -150,23 +187,15 @@ export const caseRoutes = [
   }),
 ];
 
-/** A person already registered (same biometric reference or document number) is not registered twice. */
+/** A person with an open case (same biometric reference or document number) is not registered twice. */
 async function rejectKnownDuplicate(db: Db, caller: Caller, caseId: string, biometricRef?: string, documentNumber?: string) {
-  if (!biometricRef && !documentNumber) return;
-  const existing = await db('cases')
-    .where((q) => {
-      if (biometricRef) q.orWhere('biometric_ref', biometricRef);
-      if (documentNumber) q.orWhere('document_number', documentNumber);
-    })
-    .whereNot('case_id', caseId)
-    .first('case_id');
-  if (existing) throw await duplicate(db, caller, existing.case_id);
+  const existing = await openCaseOf(db, { biometricRef, documentNumber }, caseId);
+  if (existing) throw duplicate(caller, existing);
 }
 
 /** The existing case is named only to a caller who may open it; anyone else learns whom to ask. */
-async function duplicate(db: Db, caller: Caller, caseId: string) {
-  const row = await db('cases').where({ case_id: caseId }).first('centre_code');
-  const detail = 'a case with this biometric reference or document number already exists';
-  if (row && inCentreScope(caller, row.centre_code)) return problem(409, detail, { caseId });
+function duplicate(caller: Caller, existing: { caseId: string; centreCode: string }) {
+  const detail = 'a case with this biometric reference or document number is already open';
+  if (inCentreScope(caller, existing.centreCode)) return problem(409, detail, { caseId: existing.caseId });
   return problem(409, `${detail} at a centre outside yours; a programme manager can find it for you`);
 }

@@ -32,7 +32,6 @@ import {
 
 const MANAGERS = ['movement_officer'] as const;
 const READERS = ROLES;
-const UPDATE_DEADLINE_MS = 30_000;
 
 const STEP_RESPONSES = {
   200: { description: 'The step was taken; the new state of the flight' },
@@ -63,7 +62,7 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
       { key: FlightOverdue, value: false },
     ],
   });
-  await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+  await client.withDeadline(Date.now() + config.UPDATE_DEADLINE, () =>
     client.workflow.executeUpdateWithStart(awaitFlightRecorded, { startWorkflowOperation: start }),
   );
 }
@@ -97,7 +96,7 @@ async function runFlightStep<K extends keyof Updates>(
   const actor: Actor = { sub: caller.sub, role: caller.role };
   const handle = deps.temporal.workflow.getHandle(flightWorkflowId(flightId));
   try {
-    return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+    return await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
       handle.executeUpdate(flightUpdates[name] as Updates['lockManifest'], {
         args: [{ ...input, actor } as never],
       }),

@@ -6,6 +6,7 @@ import { flightRoutes } from './flights';
 import { referenceRoutes } from './reference';
 import { suspensionRoutes } from './suspensions';
 import { travelDocumentRoutes } from './travel-documents';
+import { vendorRoutes } from './vendors';
 
 /** Every authenticated /v1 route. Order matters where paths overlap (/v1/cases/stuck before /:caseId). */
-export const ROUTES: RouteSpec[] = [...referenceRoutes, ...suspensionRoutes, ...caseRoutes, ...caseStepRoutes, ...travelDocumentRoutes, ...flightRoutes, ...auditRoutes];
+export const ROUTES: RouteSpec[] = [...referenceRoutes, ...vendorRoutes, ...suspensionRoutes, ...caseRoutes, ...caseStepRoutes, ...travelDocumentRoutes, ...flightRoutes, ...auditRoutes];

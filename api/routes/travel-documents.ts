@@ -38,17 +38,19 @@ export const travelDocumentRoutes = [
     async handler({ params, body, caller, deps, operation }) {
       const kase = await caseInScope(deps, caller, params.caseId);
       const embassy = await deps.db('embassies').where({ country: kase.nationality }).first('country');
-      if (kase.track === 'onward_return' && !embassy) {
+      if (kase.track === 'onward_return' && !embassy && !body.existingDocument) {
         throw problem(422, `no embassy liaison on file for ${kase.nationality}; an admin sets it with PUT /v1/embassies/${kase.nationality}`);
       }
       // With an Idempotency-Key the request id is the operation's: a retry finds the request it opened.
       const requestId = operation.id;
+      const held = body.existingDocument && { ...body.existingDocument, plannedDeparture: body.plannedDeparture };
       const request: TravelDocumentRequest = {
         requestId,
         caseId: params.caseId,
         country: kase.nationality,
         centreCode: kase.centre_code,
-        documentType: body.documentType,
+        // A held national ID is kept under its own type; no embassy workflow ever reads it.
+        documentType: (held?.type ?? body.documentType!) as TravelDocumentRequest['documentType'],
         plannedDeparture: body.plannedDeparture,
         requestedBy: caller.sub,
         requestedAt: new Date().toISOString(),
@@ -56,11 +58,11 @@ export const travelDocumentRoutes = [
       // The case decides, opens the request and cancels the one it replaces, one request at a time:
       // a case at the wrong stage or with a live request refuses, and nothing starts.
       const replaces = body.replaces ?? (await replaceableRequestOf(deps.db, params.caseId));
-      await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId, replaces, request }, operation.id);
+      await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId, replaces, request, held }, operation.id);
       return {
         status: 201,
         headers: { Location: `/v1/travel-documents/${requestId}` },
-        body: { requestId, workflowId: travelDocumentWorkflowId(requestId), status: 'requested' },
+        body: { requestId, workflowId: travelDocumentWorkflowId(requestId), status: held ? 'issued' : 'requested' },
       };
     },
   }),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { CLOSURE_REASONS, STAGES, TRACKS } from '../../domain/stages';
+import { MANUAL_CLOSURE_REASONS, STAGES, TRACKS } from '../../domain/stages';
 import { CENTRE_CODES, REGIONS } from '../../domain/reference';
 import { ARRIVAL_MODES } from '../../domain/registration';
 import { ELIGIBILITY_DECISIONS } from '../../domain/eligibility';
 import { PLAN_DIMENSIONS, PLAN_TYPES } from '../../domain/case-state';
-import { CountryCode, IsoDate, IsoDateTime, Page, Text, Xof } from './common';
+import { BEST_INTERESTS_DETERMINATIONS, TRACING_OUTCOMES, TRACING_STATUSES } from '../../domain/minor-safeguards';
+import { ageOn, isMinorOn } from '../../domain/age';
+import { CountryCode, IsoDate, IsoDateTime, Page, Text, Uuid, Xof } from './common';
 
 export const VULNERABILITIES = [
   'medical_condition',
@@ -19,14 +21,13 @@ export const VULNERABILITIES = [
 ] as const;
 
 const MAX_AGE_YEARS = 120;
-const yearsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / (365.25 * 86_400_000);
 
 export const PersonSchema = z.object({
   familyName: Text(100),
   givenName: Text(100),
   sex: z.enum(['F', 'M', 'X']),
   dateOfBirth: IsoDate.refine((d) => Date.parse(d) <= Date.now(), 'must not be in the future').refine(
-    (d) => yearsBetween(d, new Date().toISOString()) <= MAX_AGE_YEARS,
+    (d) => ageOn(d, Date.now()) <= MAX_AGE_YEARS,
     `must be within the last ${MAX_AGE_YEARS} years`,
   ),
   nationality: CountryCode,
@@ -54,7 +55,7 @@ export const RegistrationSchema = z
     consentToDataProcessing: z.literal(true, { message: 'the returnee must consent to data processing (true)' }),
   })
   .superRefine((r, ctx) => {
-    if (r.unaccompaniedMinor && yearsBetween(r.person.dateOfBirth, r.arrival.arrivedAt) >= 18) {
+    if (r.unaccompaniedMinor && !isMinorOn(r.person.dateOfBirth, r.arrival.arrivedAt)) {
       ctx.addIssue({ code: 'custom', path: ['unaccompaniedMinor'], message: 'an unaccompanied minor must be under 18 at arrival' });
     }
     if (Date.parse(r.arrival.arrivedAt) < Date.parse(r.person.dateOfBirth)) {
@@ -113,22 +114,35 @@ export const PlanSchema = z.object({
 });
 
 export const ApprovalSchema = z.object({
-  subject: z.enum(['eligibility', 'plan', 'tranche', 'closure']),
+  subject: z.enum(['eligibility', 'plan', 'tranche', 'closure', 'cash_grant']),
   decision: z.enum(['approved', 'rejected']),
-  ref: z.number().int().min(1).optional(),
+  ref: z.number().int().min(1).max(10_000).optional(),
   comment: Text(1000).optional(),
 });
 
-export const TrancheSchema = z.object({
-  amountXof: Xof.min(1, 'must be positive'),
-  vendor: Text(200),
-  items: z
-    .array(z.object({ description: Text(200), quantity: z.number().int().min(1), unitCostXof: Xof.optional() }))
-    .min(1, 'a tranche pays for at least one item'),
-});
+export const TrancheSchema = z
+  .object({
+    amountXof: Xof.min(1, 'must be positive'),
+    vendorId: Uuid.meta({ description: 'A vendor of the reference data (GET /v1/vendors), never the returnee' }),
+    items: z
+      .array(z.object({ description: Text(200), quantity: z.number().int().min(1), unitCostXof: Xof.min(1, 'must be positive') }))
+      .min(1, 'a tranche pays for at least one item')
+      .max(100),
+  })
+  .superRefine((t, ctx) => {
+    const total = t.items.reduce((sum, i) => sum + i.quantity * i.unitCostXof, 0);
+    if (total !== t.amountXof) ctx.addIssue({ code: 'custom', path: ['items'], message: `the items add up to ${total} XOF, not to amountXof ${t.amountXof}` });
+  });
 
-export const TranchePaymentParams = z.object({ caseId: z.uuid(), n: z.coerce.number().int().min(1) });
-export const TranchePaymentSchema = z.object({ paidAt: IsoDateTime.optional(), reference: Text(100).optional() });
+export const TrancheParams = z.object({ caseId: z.uuid(), n: z.coerce.number().int().min(1).max(10_000) });
+export const TranchePaymentSchema = z.object({
+  paidAt: IsoDateTime.optional(),
+  reference: Text(100).meta({ description: "The vendor's receipt or the transfer's reference" }),
+});
+export const TrancheCancellationSchema = z.object({ reason: Text(500) });
+export const BudgetReductionSchema = z.object({ budgetXof: Xof, reason: Text(1000) });
+export const ReopeningSchema = z.object({ reason: Text(1000) });
+export const PlannedDepartureSchema = z.object({ plannedDeparture: IsoDate.or(IsoDateTime) });
 
 const Score = z.number().min(0).max(1);
 export const MonitoringVisitSchema = z.object({
@@ -136,14 +150,34 @@ export const MonitoringVisitSchema = z.object({
   scores: z.object({ economic: Score, social: Score, psychosocial: Score }),
 });
 
-export const MinorSafeguardsSchema = z.object({
-  bestInterests: z.object({ assessedAt: IsoDateTime, determination: Text(2000) }),
-  familyTracing: z.object({ status: z.enum(['not_started', 'in_progress', 'done']), outcome: Text(1000).optional() }),
-  consents: z.object({ minor: z.boolean(), guardian: z.boolean() }),
-  escort: Text(200).optional(),
-});
+export const MinorSafeguardsSchema = z
+  .object({
+    bestInterests: z.object({
+      assessedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+      reference: Text(64),
+      determination: z.enum(BEST_INTERESTS_DETERMINATIONS),
+      notes: Text(2000).optional(),
+    }),
+    familyTracing: z.object({
+      status: z.enum(TRACING_STATUSES),
+      outcome: z.enum(TRACING_OUTCOMES).optional(),
+      alternativeCare: Text(1000).optional(),
+    }),
+    consents: z.object({ minor: z.boolean(), guardian: z.boolean() }),
+    escort: Text(200).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.familyTracing.status === 'done' && !s.familyTracing.outcome) {
+      ctx.addIssue({ code: 'custom', path: ['familyTracing', 'outcome'], message: 'a finished tracing states its outcome' });
+    }
+  });
 
-export const ClosureSchema = z.object({ reason: z.enum(CLOSURE_REASONS), comment: Text(1000).optional() });
+export const ClosureSchema = z.object({
+  reason: z.enum(MANUAL_CLOSURE_REASONS, {
+    message: `must be one of ${MANUAL_CLOSURE_REASONS.join(', ')} (a case completes by its journey; ineligibility is an eligibility decision)`,
+  }),
+  comment: Text(1000).optional(),
+});
 export const SuspensionSchema = z.object({ reason: Text(500) });
 export const ResumeSchema = z.object({ reason: Text(500).optional() });
 

@@ -20,7 +20,9 @@ export const IsoDateTime = z.iso
   .refine(inYearRange, YEAR_RANGE);
 export const Uuid = z.uuid({ message: 'must be a UUID' });
 export const Text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
-export const Xof = z.number().int('must be a whole number of XOF').nonnegative();
+/** Amounts in XOF, up to what a Postgres integer holds (two billion XOF, far above any plan's ceiling). */
+export const Xof = z.number().int('must be a whole number of XOF').nonnegative().max(2_000_000_000);
+export const Phone = z.string().regex(/^\+?[0-9 ]{6,20}$/, 'must be a phone number such as +223 70 00 00 00');
 
 export const CaseIdParams = z.object({ caseId: Uuid });
 

@@ -1,16 +1,29 @@
 import { z } from 'zod';
+import { HELD_DOCUMENT_TYPES } from '../../domain/case-steps';
 import { DOCUMENT_TYPES, TRAVEL_DOCUMENT_STATUSES } from '../../domain/travel-document';
 import { CountryCode, IsoDate, IsoDateTime, Page, Text, Uuid } from './common';
 
 export const TravelDocumentRequestSchema = z
   .object({
-    documentType: z.enum(DOCUMENT_TYPES),
+    documentType: z.enum(DOCUMENT_TYPES).optional().meta({ description: 'The document asked of the embassy (not with existingDocument)' }),
     plannedDeparture: IsoDate.or(IsoDateTime),
+    existingDocument: z
+      .object({ type: z.enum(HELD_DOCUMENT_TYPES), number: Text(64), validUntil: IsoDate })
+      .optional()
+      .meta({ description: 'A valid document the migrant already holds: recorded as issued, no embassy is asked' }),
     replaces: Uuid.optional().meta({
       description:
         "The case's current request, still awaiting the embassy, that this one replaces (it is cancelled). " +
         'Not needed when the current request was escalated, cancelled, refused or expired.',
     }),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.documentType && !b.existingDocument) {
+      ctx.addIssue({ code: 'custom', path: ['documentType'], message: 'name the document to ask the embassy for, or give existingDocument' });
+    }
+    if (b.documentType && b.existingDocument) {
+      ctx.addIssue({ code: 'custom', path: ['existingDocument'], message: 'a request asks the embassy or records a held document, not both' });
+    }
   })
   .meta({ id: 'TravelDocumentRequest' });
 

@@ -5,6 +5,9 @@ import * as m003 from './003_flights';
 import * as m004 from './004_travel_documents';
 import * as m005 from './005_audit';
 import * as m006 from './006_idempotency';
+import * as m007 from './007_second_returns';
+import * as m008 from './008_vendors';
+import * as m009 from './009_travel_document_conflicts';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -16,6 +19,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_travel_documents': m004,
   '005_audit': m005,
   '006_idempotency': m006,
+  '007_second_returns': m007,
+  '008_vendors': m008,
+  '009_travel_document_conflicts': m009,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

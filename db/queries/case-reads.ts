@@ -1,3 +1,4 @@
+import { hasDocumentConflict } from '../../domain/case-steps';
 import type { Db } from '../index';
 import { iso, personFromRow } from './rows';
 
@@ -105,6 +106,12 @@ export async function caseDetail(db: Db, caseId: string) {
     biometricRef: row.biometric_ref ?? undefined,
     documentNumber: row.document_number ?? undefined,
     suspensionReason: row.suspension_reason ?? undefined,
+    // A person back after an earlier case ended: a second return, linked to that case.
+    secondReturn: row.second_return ?? false,
+    previousCaseId: row.previous_case_id ?? undefined,
+    cashGrant: state.cashGrant ?? null,
+    closure: state.closure ?? null,
+    reopenings: state.reopenings ?? 0,
     openTasks: row.open_task ? [{ ...row.open_task, dueAt: iso(row.due_at), overdue: row.overdue }] : [],
     dates: {
       registeredAt: iso(row.created_at),
@@ -117,13 +124,14 @@ export async function caseDetail(db: Db, caseId: string) {
     eligibility: state.eligibility ?? null,
     safeguards: state.safeguards ?? null,
     pendingClosure: state.pendingClosure ?? null,
-    travelDocument: state.travelDocument ?? null,
+    travelDocument: state.travelDocument ? { ...state.travelDocument, conflict: hasDocumentConflict(state) } : null,
     plans: plans.map((p) => ({
       version: p.version,
       type: p.type,
       projectId: p.project_id ?? undefined,
       sector: p.sector,
       budgetXof: Number(p.budget_xof),
+      reducedFromXof: p.reduced_from_xof === null ? undefined : Number(p.reduced_from_xof),
       dimensions: p.dimensions,
       status: p.status,
     })),
@@ -131,10 +139,15 @@ export async function caseDetail(db: Db, caseId: string) {
       n: t.n,
       amountXof: Number(t.amount_xof),
       vendor: t.vendor,
+      vendorId: t.vendor_id ?? undefined,
       items: t.items,
       status: t.status,
       requestedAt: iso(t.requested_at),
+      approvedBy: t.approved_by ?? undefined,
       paidAt: iso(t.paid_at),
+      paidBy: t.paid_by ?? undefined,
+      paymentReference: t.payment_reference ?? undefined,
+      cancelReason: t.cancel_reason ?? undefined,
     })),
     monitoringVisits: visits.map((v) => ({
       n: v.n,

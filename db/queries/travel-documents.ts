@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
-import type { TravelDocumentState } from '../../domain/travel-document';
+import type { TravelDocumentConflict, TravelDocumentState } from '../../domain/travel-document';
 
 function columns(state: TravelDocumentState, at: string) {
   return {
+    // The departure can move after the request (movePlannedDeparture), so it follows the state.
+    planned_departure: state.plannedDeparture,
     status: state.status,
     seq: state.seq,
     round: state.round,
@@ -16,6 +18,7 @@ function columns(state: TravelDocumentState, at: string) {
     interview_place: state.interview?.place ?? null,
     refusal_reason: state.refusalReason ?? null,
     cancellation_reason: state.cancellation?.reason ?? null,
+    conflict: state.conflict ? JSON.stringify(state.conflict) : null,
     state: JSON.stringify(state),
     updated_at: at,
   };
@@ -40,7 +43,6 @@ export async function recordTravelDocumentChange(
         country: state.country,
         centre_code: state.centreCode,
         document_type: state.documentType,
-        planned_departure: state.plannedDeparture,
         requested_by: state.requestedBy,
         requested_at: state.requestedAt,
         ...columns(state, at),
@@ -92,6 +94,8 @@ const summary = (r: Record<string, unknown>) => ({
   remindersSent: r.reminders_sent,
   overdue: r.overdue,
   validUntil: r.valid_until ?? null,
+  /** The issued document lapses before the planned departure: `{ kind, validUntil, plannedDeparture }`. */
+  conflict: (r.conflict as TravelDocumentConflict | null) ?? null,
   requestedAt: (r.requested_at as Date).toISOString(),
   updatedAt: (r.updated_at as Date).toISOString(),
 });
@@ -183,6 +187,8 @@ export interface LiaisonFacts {
   requestedAt: string;
   remindersSent: number;
   document: { number: string; validUntil: string } | null;
+  /** The document lapses before the planned departure: recorded all the same, and the liaison is told. */
+  conflict: TravelDocumentConflict | null;
   interview: { at: string; place: string } | null;
   refusalReason: string | null;
   person: { familyName: string; givenName: string; sex: string; dateOfBirth: string; nationality: string };
@@ -222,6 +228,7 @@ export async function liaisonFacts(db: Knex, requestId: string): Promise<Liaison
     requestedAt: (row.requested_at as Date).toISOString(),
     remindersSent: row.reminders_sent,
     document: row.document_number ? { number: row.document_number, validUntil: row.valid_until } : null,
+    conflict: row.conflict ?? null,
     interview: row.interview_at ? { at: (row.interview_at as Date).toISOString(), place: row.interview_place } : null,
     refusalReason: row.refusal_reason,
     person: {

@@ -1,6 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { caseWorkflowId } from '../../workflows/ids';
 import { registrationBody } from '../support/fixtures';
+import { aVendor } from '../support/vendors';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -53,8 +54,9 @@ test('a Malian case goes from registration to completion through HTTP alone', as
   expect((await ok(caseId, '/eligibility', { decision: 'eligible', criteria, reason: 'meets every criterion' })).stage).toBe('planning');
   await ok(caseId, '/plan', { type: 'individual', sector: 'poultry', budgetXof: 500_000, dimensions: ['economic', 'social'] });
   expect((await ok(caseId, '/approvals', { subject: 'plan', decision: 'approved' }, supervisor)).stage).toBe('disbursing');
+  const vendorId = await aVendor(stack);
   for (const [n, amountXof] of [[1, 300_000], [2, 200_000]]) {
-    await ok(caseId, '/tranches', { amountXof, vendor: 'Quincaillerie du Fleuve', items: [{ description: 'chicken coop', quantity: 1 }] });
+    await ok(caseId, '/tranches', { amountXof, vendorId, items: [{ description: 'chicken coop', quantity: 1, unitCostXof: amountXof }] });
     await ok(caseId, '/approvals', { subject: 'tranche', ref: n, decision: 'approved' }, supervisor);
     await ok(caseId, `/tranches/${n}/payment`, { reference: `PAY-${n}` });
   }
@@ -118,10 +120,17 @@ test('every out-of-order step is answered 409 and writes nothing, in Postgres or
     ['/counselling-sessions', { heldAt: new Date().toISOString() }],
     ['/eligibility', { decision: 'eligible', criteria, reason: 'x' }],
     ['/plan', { type: 'individual', sector: 'trade', budgetXof: 100_000, dimensions: ['economic'] }],
-    ['/tranches', { amountXof: 1000, vendor: 'v', items: [{ description: 'x', quantity: 1 }] }],
-    ['/tranches/1/payment', {}],
+    ['/tranches', { amountXof: 1000, vendorId: await aVendor(stack), items: [{ description: 'x', quantity: 1, unitCostXof: 1000 }] }],
+    ['/tranches/1/payment', { reference: 'PAY-1' }],
     ['/monitoring-visits', { visitedAt: new Date().toISOString(), scores: { economic: 1, social: 1, psychosocial: 1 } }],
-    ['/minor-safeguards', { bestInterests: { assessedAt: new Date().toISOString(), determination: 'x' }, familyTracing: { status: 'done' }, consents: { minor: true, guardian: true } }],
+    [
+      '/minor-safeguards',
+      {
+        bestInterests: { assessedAt: new Date().toISOString(), reference: 'BID-1', determination: 'return_in_best_interests' },
+        familyTracing: { status: 'done', outcome: 'family_found' },
+        consents: { minor: true, guardian: true },
+      },
+    ],
   ];
   for (const [path, body] of outOfOrder) {
     const res = await step(caseId, path, body);
@@ -158,7 +167,7 @@ test('an eligibility exception waits for a supervisor, who cannot approve their 
   const caseId = await register();
   await ok(caseId, '/reception', { centreCode: 'BKO-MMEIA' });
   await ok(caseId, '/counselling-sessions', { heldAt: new Date().toISOString() });
-  const state = await ok(caseId, '/eligibility', { decision: 'eligible', criteria: { ...criteria, withinProgrammeWindow: false }, reason: 'arrived a week late, very vulnerable' }, supervisor);
+  const state = await ok(caseId, '/eligibility', { decision: 'eligible', criteria: { ...criteria, returnedThroughProgramme: false }, reason: 'came back by road, very vulnerable' }, supervisor);
   expect(state.stage).toBe('eligibility');
   const self = await step(caseId, '/approvals', { subject: 'eligibility', decision: 'approved' }, supervisor);
   expect(self.status).toBe(422);

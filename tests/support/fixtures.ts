@@ -7,9 +7,12 @@ export const testPolicy = (overrides: Partial<CasePolicy> = {}): CasePolicy => (
   hostCountry: 'MLI',
   ceilingXof: 1_967_871,
   defaultCashGrantXof: 52_000,
-  slaMs: { reception: 3 * DAY, counselling: 14 * DAY, eligibility: 14 * DAY, planning: 30 * DAY, approval: 7 * DAY, disbursing: 60 * DAY },
+  slaMs: { reception: 3 * DAY, counselling: 14 * DAY, eligibility: 14 * DAY, planning: 30 * DAY, approval: 7 * DAY, disbursing: 60 * DAY, travel_document: 30 * DAY },
   monitoringVisitOffsetsMs: [90 * DAY, 180 * DAY, 365 * DAY],
   sustainabilityThreshold: 0.66,
+  monitoringEarlyWindowMs: 14 * DAY,
+  programmeWindow: { startsOn: '2017-05-17' },
+  cashGrantCapXof: 52_000,
   ...overrides,
 });
 

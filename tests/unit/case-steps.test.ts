@@ -1,6 +1,7 @@
 import type { CaseState } from '../../domain/case-state';
-import { type CaseStep, checkStep, StepRejected } from '../../domain/case-steps';
+import { type CaseStep, checkStep, hasDocumentConflict, StepRejected } from '../../domain/case-steps';
 import {
+  allCriteriaMet,
   approve,
   ARRIVED_AT,
   completeSafeguards,
@@ -171,7 +172,7 @@ describe('eligibility decisions', () => {
   it('an eligible decision with unmet criteria is an exception awaiting a supervisor', () => {
     const state = step(counselled(), {
       ...eligible,
-      criteria: { ...(eligible as { criteria: object }).criteria, notPreviouslyAssisted: false },
+      criteria: { ...(eligible as { criteria: object }).criteria, vulnerabilityScreeningDone: false },
     } as CaseStep);
     expect(state.stage).toBe('eligibility');
     expect(state.eligibility?.exception).toBe(true);
@@ -183,21 +184,39 @@ describe('eligibility decisions', () => {
     const exception = step(counselled(), exceptionStep());
     const error = rejection(exception, eligible);
     expect(error.code).toBe('stage_conflict');
-    expect(error.message).toMatch(/exception already awaits/);
+    expect(error.message).toMatch(/decision already awaits a supervisor/);
   });
 
-  it('an ineligible decision closes the case with the reason ineligible', () => {
-    const state = step(
-      counselled(),
-      { ...eligible, decision: 'ineligible', reason: 'assisted before' } as CaseStep,
-      {
-        now: T0 + DAY,
-      },
-    );
+  it("an officer's ineligible decision awaits a supervisor's confirmation, which closes the case", () => {
+    const decided = step(counselled(), { ...eligible, decision: 'ineligible', reason: 'not a returnee of the programme' } as CaseStep, {
+      now: T0 + DAY,
+    });
+    expect(decided.stage).toBe('eligibility');
+    expect(decided.eligibility).toMatchObject({ decision: 'ineligible', exception: true });
+    expect(decided.task?.key).toBe('eligibility:exception-approval');
+    const confirmed = step(decided, approve('eligibility'), { actor: supervisor, now: T0 + 2 * DAY });
+    expect(confirmed.stage).toBe('closed');
+    expect(confirmed.closure).toEqual({ reason: 'ineligible', at: iso(T0 + 2 * DAY), by: supervisor.sub, stage: 'eligibility' });
+    expect(confirmed.task).toBeUndefined();
+  });
+
+  it("a supervisor's own ineligible decision closes the case at once", () => {
+    const state = step(counselled(), { ...eligible, decision: 'ineligible', reason: 'not a returnee' } as CaseStep, { actor: supervisor });
     expect(state.stage).toBe('closed');
-    expect(state.closure).toEqual({ reason: 'ineligible', at: iso(T0 + DAY), by: officer.sub });
-    expect(state.eligibility?.decision).toBe('ineligible');
-    expect(state.task).toBeUndefined();
+    expect(state.closure?.reason).toBe('ineligible');
+  });
+
+  it('the programme window and earlier assistance come from the records, not from the officer', () => {
+    const claimed = { ...allCriteriaMet, withinProgrammeWindow: false };
+    const inWindow = step(counselled(), { ...eligible, criteria: claimed } as CaseStep);
+    expect(inWindow.stage).toBe('planning');
+    expect(inWindow.eligibility?.criteria.withinProgrammeWindow).toBe(true);
+    const before = drive(registeredCase({ arrivedAt: '2017-05-16T23:00:00.000Z' }), [reception, counselling]);
+    expect(step(before, eligible).eligibility).toMatchObject({ exception: true, criteria: { withinProgrammeWindow: false } });
+    const assisted = drive({ ...registeredCase(), previouslyAssisted: true }, [reception, counselling]);
+    expect(step(assisted, eligible).eligibility).toMatchObject({ exception: true, criteria: { notPreviouslyAssisted: false } });
+    const ended = policy({ programmeWindow: { startsOn: '2017-05-17', endsOn: '2025-12-31' } });
+    expect(step(counselled(), eligible, { policy: ended }).stage).toBe('eligibility');
   });
 
   it('a referred case stays in eligibility and can be decided again later', () => {
@@ -229,12 +248,12 @@ function exceptionStep(): CaseStep {
     type: 'decideEligibility',
     decision: 'eligible',
     criteria: {
-      returnedThroughProgramme: true,
-      withinProgrammeWindow: false,
+      returnedThroughProgramme: false,
+      withinProgrammeWindow: true,
       notPreviouslyAssisted: true,
       vulnerabilityScreeningDone: true,
     },
-    reason: 'arrived a week after the window closed',
+    reason: 'came back by road, outside the programme, but highly vulnerable',
   };
 }
 
@@ -252,7 +271,18 @@ describe('approving an eligibility exception', () => {
     expect(state.stage).toBe('eligibility');
     expect(state.eligibility?.approval).toBe('rejected');
     expect(state.task?.key).toBe('eligibility:decision');
-    expect(step(state, { ...eligible, decision: 'ineligible' } as CaseStep).stage).toBe('closed');
+    expect(step(state, { ...eligible, decision: 'ineligible' } as CaseStep, { actor: otherSupervisor }).stage).toBe('closed');
+  });
+
+  it("a supervisor's rejection binds: the same decision again needs a counselling session held after it", () => {
+    const rejected = step(awaiting(), reject('eligibility'), { actor: supervisor });
+    const again = rejection(rejected, { ...eligible, reason: 'ticked every box this time' } as CaseStep);
+    expect(again.code).toBe('stage_conflict');
+    expect(again.message).toMatch(/record a counselling session with the new facts/);
+    const withNewFacts = step(rejected, counselling);
+    expect(step(withNewFacts, eligible).stage).toBe('planning');
+    // Another decision (referral) needs no new facts.
+    expect(step(rejected, { ...eligible, decision: 'referred', reason: 'legal advice' } as CaseStep).stage).toBe('eligibility');
   });
 
   it.each([officer, manager])('only a supervisor approves (not a $role)', (actor) => {
@@ -379,7 +409,7 @@ describe("a minor's plan", () => {
     const error = rejection(submittedForMinor(), approve('plan'), { actor: supervisor });
     expect(error.code).toBe('rule_violation');
     expect(error.message).toMatch(
-      /best-interests assessment, family tracing, minor's consent, guardian's consent/,
+      /a best-interests determination in favour of return, family tracing that allows return, minor's consent, guardian's consent/,
     );
   });
 
@@ -402,14 +432,12 @@ describe("a minor's plan", () => {
     expect(error.message).toContain(missing);
   });
 
-  it('cannot be approved without a best-interests assessment date', () => {
+  it('cannot be approved when the determination is not in favour of return', () => {
     const state = submittedForMinor({
       ...completeSafeguards,
-      bestInterests: { assessedAt: '', determination: '' },
+      bestInterests: { ...completeSafeguards.bestInterests, determination: 'return_not_in_best_interests' },
     });
-    expect(rejection(state, approve('plan'), { actor: supervisor }).message).toMatch(
-      /best-interests assessment/,
-    );
+    expect(rejection(state, approve('plan'), { actor: supervisor }).message).toMatch(/best-interests determination in favour of return/);
   });
 
   it('is approved once best interests, family tracing and both consents are recorded (no escort needed)', () => {
@@ -450,6 +478,7 @@ describe('tranches', () => {
         n: 1,
         amountXof: 500_000,
         vendor: 'Quincaillerie du Fleuve',
+        vendorId: 'vendor-7',
         status: 'requested',
         requestedBy: officer.sub,
       },
@@ -564,9 +593,10 @@ describe('tranches', () => {
       tranche(500_000),
       [approve('tranche', 2), supervisor],
     ]);
-    const state = step(approved, payment(2), { now: T0 + 10 * DAY });
+    const state = step(approved, { ...payment(2), paidAt: iso(T0 + 9 * DAY) } as CaseStep, { now: T0 + 10 * DAY });
     expect(state.stage).toBe('monitoring');
-    expect(state.monitoringStartedAt).toBe(T0 + 10 * DAY);
+    // Monitoring starts when the help was delivered: the payment's date, not the day it was recorded.
+    expect(state.monitoringStartedAt).toBe(T0 + 9 * DAY);
     expect(state.task).toMatchObject({
       key: 'monitoring:visit-1',
       slaMs: 90 * DAY,
@@ -581,29 +611,28 @@ describe('tranches', () => {
 });
 
 describe('monitoring visits', () => {
+  /** Monitoring starts when the last tranche was paid (the fixture's payment date). */
+  const START = Date.parse('2026-01-02T12:00:00.000Z');
+  const OFFSETS = [90 * DAY, 180 * DAY, 365 * DAY];
+  /** The n-th visit on its scheduled day, recorded an hour later. */
+  const scheduled = (n: number, score = 0.8): [CaseStep, { now: number }] => [visit(score, iso(START + OFFSETS[n - 1])), { now: START + OFFSETS[n - 1] + HOUR }];
+  const visitNo = (state: CaseState, n: number, score?: number) => step(state, ...scheduled(n, score));
+
   it('are a stage conflict while nothing has been paid', () => {
     const error = rejection(reintegrationCaseAt('disbursing'), visit());
     expect(error.code).toBe('stage_conflict');
   });
 
-  it('after a partial payment a visit starts monitoring', () => {
-    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [
-      tranche(500_000),
-      [approve('tranche', 1), supervisor],
-      payment(1),
-    ]);
-    const state = step(partlyPaid, visit(0.7), { now: T0 + 5 * DAY });
+  it('after a partial payment a visit starts monitoring, from the first payment', () => {
+    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [tranche(500_000), [approve('tranche', 1), supervisor], payment(1)]);
+    const state = visitNo(partlyPaid, 1, 0.7);
     expect(state.stage).toBe('monitoring');
-    expect(state.monitoringStartedAt).toBe(T0 + 5 * DAY);
+    expect(state.monitoringStartedAt).toBe(START);
     expect(state.visits).toHaveLength(1);
   });
 
   it('a visit after a partial payment is still refused when dated in the future', () => {
-    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [
-      tranche(500_000),
-      [approve('tranche', 1), supervisor],
-      payment(1),
-    ]);
+    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [tranche(500_000), [approve('tranche', 1), supervisor], payment(1)]);
     const error = rejection(partlyPaid, visit(0.7, iso(T0 + 365 * DAY)));
     expect(error.code).toBe('rule_violation');
     expect(error.message).toMatch(/visitedAt/);
@@ -611,43 +640,50 @@ describe('monitoring visits', () => {
 
   it('record the composite score and whether it reaches the sustainability threshold', () => {
     const monitoring = reintegrationCaseAt('monitoring');
-    const sustainable = step(monitoring, {
-      type: 'recordMonitoringVisit',
-      visitedAt: '2026-01-02T12:00:00.000Z',
-      scores: { economic: 0.9, social: 0.6, psychosocial: 0.5 },
-    });
-    expect(sustainable.visits[0]).toEqual({
-      visitedAt: '2026-01-02T12:00:00.000Z',
-      composite: 0.667,
-      sustainable: true,
-    });
-    const fragile = step(monitoring, visit(0.65));
-    expect(fragile.visits[0]).toMatchObject({ composite: 0.65, sustainable: false });
+    const [first, at] = scheduled(1);
+    const sustainable = step(monitoring, { ...first, scores: { economic: 0.9, social: 0.6, psychosocial: 0.5 } } as CaseStep, at);
+    expect(sustainable.visits[0]).toEqual({ visitedAt: iso(START + 90 * DAY), composite: 0.667, sustainable: true });
+    expect(visitNo(monitoring, 1, 0.65).visits[0]).toMatchObject({ composite: 0.65, sustainable: false });
   });
 
   it('each visit opens the next one, due after the gap between configured offsets', () => {
-    const first = step(reintegrationCaseAt('monitoring'), visit(), { now: T0 + 90 * DAY });
+    const first = visitNo(reintegrationCaseAt('monitoring'), 1);
     expect(first.stage).toBe('monitoring');
-    expect(first.task).toMatchObject({
-      key: 'monitoring:visit-2',
-      slaMs: 90 * DAY,
-      startedAt: T0 + 90 * DAY,
-    });
-    const second = step(first, visit(), { now: T0 + 180 * DAY });
+    expect(first.task).toMatchObject({ key: 'monitoring:visit-2', slaMs: 90 * DAY, startedAt: START + 90 * DAY + HOUR });
+    const second = visitNo(first, 2);
     expect(second.task).toMatchObject({ key: 'monitoring:visit-3', slaMs: 185 * DAY });
   });
 
   it('the last configured monitoring visit completes the case', () => {
-    const state = drive(reintegrationCaseAt('monitoring'), [visit(), visit(), visit()]);
+    const state = visitNo(visitNo(visitNo(reintegrationCaseAt('monitoring'), 1), 2), 3);
     expect(state.stage).toBe('completed');
     expect(state.closure?.reason).toBe('completed');
     expect(state.task).toBeUndefined();
     expect(state.visits).toHaveLength(3);
   });
 
-  it('the number of visits comes from the policy', () => {
-    const p = policy({ monitoringVisitOffsetsMs: [20_000] });
-    const state = step(reintegrationCaseAt('monitoring'), visit(), { policy: p });
+  it('visits on one day never complete a case: each counts only from its offset, less the early window', () => {
+    const monitoring = reintegrationCaseAt('monitoring');
+    const later = { now: START + 400 * DAY };
+    const tooEarly = rejection(monitoring, visit(0.8, iso(START + 75 * DAY)), later);
+    expect(tooEarly.code).toBe('rule_violation');
+    expect(tooEarly.message).toMatch(/visit 1 is due from 2026-04-02; it counts from 2026-03-19/);
+    const withinWindow = step(monitoring, visit(0.8, iso(START + 77 * DAY)), later);
+    const sameDayAgain = rejection(withinWindow, visit(0.8, iso(START + 77 * DAY)), later);
+    expect(sameDayAgain.message).toMatch(/visit 2 is due from/);
+  });
+
+  it('visits are ordered and dated after monitoring started', () => {
+    const first = visitNo(reintegrationCaseAt('monitoring'), 2 - 1);
+    const later = { now: START + 400 * DAY };
+    expect(rejection(first, visit(0.8, iso(START + 80 * DAY)), later).message).toMatch(/before the previous visit/);
+    const beforeStart = rejection(reintegrationCaseAt('monitoring'), visit(0.8, iso(START - DAY)), later);
+    expect(beforeStart.message).toMatch(/before monitoring started/);
+  });
+
+  it('the schedule and the early window come from the policy', () => {
+    const p = policy({ monitoringVisitOffsetsMs: [20_000], monitoringEarlyWindowMs: 0 });
+    const state = step(reintegrationCaseAt('monitoring'), visit(0.8, iso(START + 20_000)), { policy: p, now: START + HOUR });
     expect(state.stage).toBe('completed');
   });
 
@@ -658,20 +694,27 @@ describe('monitoring visits', () => {
   });
 
   it('the last visit does not complete a case while a tranche is still owed; its payment does', () => {
-    const owed = drive(reintegrationCaseAt('disbursing'), [
-      tranche(500_000),
-      [approve('tranche', 1), supervisor],
-      payment(1),
-      visit(),
-      tranche(1_000_000),
-      [approve('tranche', 2), supervisor],
-      visit(),
-      visit(),
-    ]);
-    expect(owed.stage).toBe('monitoring');
-    expect(owed.task?.key).toBe('monitoring:tranche-2-payment');
-    const paid = step(owed, payment(2));
+    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [tranche(500_000), [approve('tranche', 1), supervisor], payment(1)]);
+    const owed = drive(visitNo(partlyPaid, 1), [tranche(1_000_000), [approve('tranche', 2), supervisor]], { now: START + 100 * DAY });
+    const visited = visitNo(visitNo(owed, 2), 3);
+    expect(visited.stage).toBe('monitoring');
+    expect(visited.task?.key).toBe('monitoring:tranche-2-payment');
+    const paid = step(visited, { ...payment(2), paidAt: iso(START + 370 * DAY) } as CaseStep, { now: START + 371 * DAY });
     expect(paid.stage).toBe('completed');
+  });
+
+  it('completion means the help is delivered: a case with most of its budget unpaid does not complete', () => {
+    const partlyPaid = drive(reintegrationCaseAt('disbursing'), [tranche(100_000), [approve('tranche', 1), supervisor], payment(1)]);
+    const visited = visitNo(visitNo(visitNo(partlyPaid, 1), 2), 3);
+    expect(visited.stage).toBe('monitoring');
+    expect(visited.task?.key).toBe('monitoring:tranche');
+    // A supervisor's approved reduction settles it: the budget becomes what was paid.
+    const reduced = step(visited, { type: 'reduceBudget', budgetXof: 100_000, reason: 'the returnee found work; no second kit' }, {
+      actor: supervisor,
+      now: START + 366 * DAY,
+    });
+    expect(reduced.stage).toBe('completed');
+    expect(reduced.plan).toMatchObject({ budgetXof: 100_000, reducedFromXof: 1_500_000 });
   });
 
   it('a visit before any plan is a stage conflict', () => {
@@ -690,7 +733,7 @@ describe('closure', () => {
       },
     );
     expect(state.stage).toBe('closed');
-    expect(state.closure).toEqual({ reason: 'withdrew', at: iso(T0 + DAY), by: supervisor.sub });
+    expect(state.closure).toEqual({ reason: 'withdrew', at: iso(T0 + DAY), by: supervisor.sub, stage: 'counselling' });
     expect(state.task).toBeUndefined();
   });
 
@@ -738,7 +781,7 @@ describe('closure', () => {
     const state = step(pending, approve('closure'), { actor: supervisor, now: T0 + 2 * DAY });
     expect(state.stage).toBe('closed');
     expect(state.pendingClosure).toBeUndefined();
-    expect(state.closure).toEqual({ reason: 'moved_away', at: iso(T0 + 2 * DAY), by: supervisor.sub });
+    expect(state.closure).toEqual({ reason: 'moved_away', at: iso(T0 + 2 * DAY), by: supervisor.sub, stage: 'planning' });
   });
 
   it("a supervisor's rejection keeps the case open at its stage and reopens its task", () => {
@@ -772,8 +815,47 @@ describe('closure', () => {
       expect(error.code).toBe('stage_conflict');
       expect(error.message).toBe('the case is closed');
     }
-    const completed = drive(reintegrationCaseAt('monitoring'), [visit(), visit(), visit()]);
+    const completed = step(reintegrationCaseAt('monitoring'), visit(0.8, '2026-01-03T00:00:00.000Z'), {
+      policy: policy({ monitoringVisitOffsetsMs: [HOUR] }),
+    });
     expect(rejection(completed, visit()).message).toBe('the case is completed');
+  });
+
+  it.each(['completed', 'ineligible'] as const)('"%s" is not a reason a case is closed for by hand', (reason) => {
+    const error = rejection(reintegrationCaseAt('registered'), { type: 'requestClosure', reason }, { actor: supervisor });
+    expect(error.code).toBe('rule_violation');
+  });
+
+  it('approved but unpaid tranches are settled or cancelled before closure', () => {
+    const approved = drive(reintegrationCaseAt('disbursing'), [tranche(500_000), [approve('tranche', 1), supervisor]]);
+    const error = rejection(approved, { type: 'requestClosure', reason: 'moved_away' }, { actor: supervisor });
+    expect(error.code).toBe('stage_conflict');
+    expect(error.message).toMatch(/tranche 1 is approved but unpaid: record its payment or cancel it first/);
+    const cancelled = step(approved, { type: 'cancelTranche', n: 1, reason: 'the returnee moved to Sikasso' });
+    expect(cancelled.tranches[0].status).toBe('cancelled');
+    expect(step(cancelled, { type: 'requestClosure', reason: 'moved_away' }, { actor: supervisor }).stage).toBe('closed');
+  });
+});
+
+describe('reopening', () => {
+  const closedAt = (stage: 'counselling' | 'planning') =>
+    step(reintegrationCaseAt(stage), { type: 'requestClosure', reason: 'unreachable' }, { actor: supervisor });
+
+  it('a supervisor reopens a closed case to the stage it was closed at, with its task', () => {
+    const reopened = step(closedAt('planning'), { type: 'reopen', reason: 'found again through his family' }, { actor: otherSupervisor });
+    expect(reopened.stage).toBe('planning');
+    expect(reopened.closure).toBeUndefined();
+    expect(reopened.reopenings).toBe(1);
+    expect(reopened.task?.key).toBe('planning:plan');
+  });
+
+  it('only a supervisor reopens, only a closed case, and not a completed one', () => {
+    expect(rejection(closedAt('counselling'), { type: 'reopen', reason: 'x' }).code).toBe('rule_violation');
+    expect(rejection(reintegrationCaseAt('counselling'), { type: 'reopen', reason: 'x' }, { actor: supervisor }).message).toMatch(/not closed/);
+    const completed = step(reintegrationCaseAt('monitoring'), visit(0.8, '2026-01-03T00:00:00.000Z'), {
+      policy: policy({ monitoringVisitOffsetsMs: [HOUR] }),
+    });
+    expect(rejection(completed, { type: 'reopen', reason: 'x' }, { actor: supervisor }).message).toMatch(/completed case is not reopened/);
   });
 });
 
@@ -796,15 +878,45 @@ describe('suspension', () => {
   });
 
   it.each<CaseStep>([
-    counselling,
     eligible,
-    { type: 'requestClosure', reason: 'withdrew' },
-    { type: 'attachFlight', flightId: 'LBY-33' },
-    { type: 'recordMinorSafeguards', ...completeSafeguards },
-  ])('a suspended case refuses $type until it is resumed', (s) => {
+    { type: 'requestClosure', reason: 'moved_away' },
+    { type: 'requestClosure', reason: 'unreachable' },
+  ])('a hold freezes commitments: a suspended case refuses $type until it is resumed', (s) => {
     const error = rejection(suspended(), s, { actor: supervisor });
     expect(error.code).toBe('stage_conflict');
     expect(error.message).toMatch(/suspended.*resume it first/);
+  });
+
+  it.each<CaseStep>([
+    { ...counselling, heldAt: iso(T0 - HOUR) } as CaseStep,
+    { type: 'attachFlight', flightId: 'LBY-33' },
+    { type: 'requestClosure', reason: 'deceased' },
+    { type: 'requestClosure', reason: 'withdrew' },
+  ])('a hold never freezes facts: a suspended case records $type', (s) => {
+    const state = step(suspended(), s, { actor: supervisor, now: T0 + HOUR });
+    expect(state.seq).toBe(suspended().seq + 1);
+  });
+
+  it('a suspended case records the payment of a tranche approved before the hold, and visits', () => {
+    const approved = drive(reintegrationCaseAt('disbursing'), [tranche(1_500_000), [approve('tranche', 1), supervisor]]);
+    const held = step(approved, { type: 'suspend', reason: 're-verification' }, { actor: supervisor });
+    const paid = step(held, payment(1));
+    expect(paid.stage).toBe('monitoring');
+    expect(paid.suspension).toBeDefined();
+    const visited = step(paid, visit(0.8, '2026-04-01T10:00:00.000Z'), { now: Date.parse('2026-04-02T00:00:00Z') });
+    expect(visited.visits).toHaveLength(1);
+    // A new tranche, an approval or a plan is a commitment and waits.
+    expect(rejection(held, approve('tranche', 1), { actor: otherSupervisor }).code).toBe('stage_conflict');
+  });
+
+  it("a suspended onward-return case takes the embassy's issued document: the laissez-passer is never lost", () => {
+    const waiting = step(step(onwardCase(), reception), { type: 'recordTravelDocumentRequest', requestId: 'TD-1' });
+    const held = step(waiting, { type: 'suspend', reason: 're-verification' }, { actor: supervisor });
+    const issued = step(held, { type: 'recordTravelDocumentOutcome', requestId: 'TD-1', outcome: 'issued', validUntil: '2026-02-01' });
+    expect(issued.stage).toBe('ready_to_depart');
+    expect(issued.travelDocument?.status).toBe('issued');
+    // Travel is a commitment: the departure waits for the resumption.
+    expect(rejection(issued, { type: 'recordDeparture', departedAt: iso(T0), transport: 'bus', handoverTo: 'IOM Ghana' }).code).toBe('stage_conflict');
   });
 
   it('suspending twice is a stage conflict', () => {
@@ -858,11 +970,37 @@ describe('travel documents and departure (onward-return track)', () => {
   const received = () => step(onwardCase(), reception);
   const readyToDepart = (validUntil?: string) => drive(received(), [request(), issued(validUntil)]);
 
-  it('a request moves the case to travel_document, where it waits on the embassy without an SLA task', () => {
+  it('a request moves the case to travel_document, where it has a due date while the embassy answers', () => {
     const state = step(received(), request());
     expect(state.stage).toBe('travel_document');
     expect(state.travelDocument).toEqual({ requestId: 'TD-1', status: 'requested' });
-    expect(state.task).toBeUndefined();
+    expect(state.task).toMatchObject({ key: 'travel_document:embassy-answer', slaMs: 30 * DAY });
+  });
+
+  it('a document the person already holds makes the case ready to depart with no embassy asked', () => {
+    const held = { type: 'passport' as const, number: 'G1234567', validUntil: '2027-06-30', plannedDeparture: '2026-01-20' };
+    const state = step(received(), { type: 'recordTravelDocumentRequest', requestId: 'TD-H', held });
+    expect(state.stage).toBe('ready_to_depart');
+    expect(state.travelDocument).toEqual({ requestId: 'TD-H', status: 'issued', validUntil: '2027-06-30', plannedDeparture: '2026-01-20', held: { type: 'passport' } });
+    const lapsing = rejection(received(), { type: 'recordTravelDocumentRequest', requestId: 'TD-H', held: { ...held, validUntil: '2026-01-10' } });
+    expect(lapsing.message).toMatch(/lapses on 2026-01-10, before the planned departure/);
+  });
+
+  it('an issued document that lapses before the planned departure is recorded, and the case waits on the conflict', () => {
+    const request: CaseStep = {
+      type: 'recordTravelDocumentRequest',
+      requestId: 'TD-1',
+      request: { requestId: 'TD-1', caseId: 'case-1', country: 'GHA', centreCode: 'KAY-TRANSIT', documentType: 'laissez_passer', plannedDeparture: '2026-03-15', requestedBy: 'officer-1', requestedAt: iso(T0) },
+    };
+    const issued = drive(received(), [request, { type: 'recordTravelDocumentOutcome', requestId: 'TD-1', outcome: 'issued', validUntil: '2026-02-01' }]);
+    expect(issued.stage).toBe('ready_to_depart');
+    expect(hasDocumentConflict(issued)).toBe(true);
+    expect(issued.task).toMatchObject({ key: 'ready_to_depart:document-conflict', label: 'Move the planned departure or request a new document' });
+    // The departure moves within the document's validity: the conflict is gone, and so is the task.
+    expect(rejection(issued, { type: 'movePlannedDeparture', plannedDeparture: '2025-12-31' }).message).toMatch(/in the past/);
+    const moved = step(issued, { type: 'movePlannedDeparture', plannedDeparture: '2026-01-25' });
+    expect(hasDocumentConflict(moved)).toBe(false);
+    expect(moved.task).toBeUndefined();
   });
 
   it('one live request per case: a second one is refused unless it names the live one it replaces', () => {
@@ -930,7 +1068,7 @@ describe('travel documents and departure (onward-return track)', () => {
   it('departure hands the migrant over and completes the case', () => {
     const state = step(readyToDepart(), departure(), { now: T0 + HOUR });
     expect(state.stage).toBe('completed');
-    expect(state.closure).toEqual({ reason: 'completed', at: iso(T0 + HOUR), by: officer.sub });
+    expect(state.closure).toEqual({ reason: 'completed', at: iso(T0 + HOUR), by: officer.sub, stage: 'ready_to_depart' });
     expect(state.task).toBeUndefined();
   });
 
@@ -969,7 +1107,7 @@ describe('travel documents and departure (onward-return track)', () => {
       const error = rejection(minorReady(), departure());
       expect(error.code).toBe('rule_violation');
       expect(error.message).toBe(
-        "a minor cannot travel before: best-interests assessment, family tracing, minor's consent, guardian's consent, escort",
+        "a minor cannot travel before: a best-interests determination in favour of return, family tracing that allows return, minor's consent, guardian's consent, escort",
       );
     });
 

@@ -62,9 +62,13 @@ describe('loadConfig defaults (an empty environment)', () => {
         planning: 30 * DAY,
         approval: 7 * DAY,
         disbursing: 60 * DAY,
+        travel_document: 30 * DAY,
       },
       monitoringVisitOffsetsMs: [90 * DAY, 180 * DAY, 365 * DAY],
       sustainabilityThreshold: 0.66,
+      monitoringEarlyWindowMs: 14 * DAY,
+      programmeWindow: { startsOn: '2017-05-17' },
+      cashGrantCapXof: 52_000,
     });
   });
 });
@@ -103,6 +107,7 @@ describe('loadConfig overrides', () => {
       SLA_PLANNING: '500ms',
       SLA_APPROVAL: '1w',
       SLA_DISBURSING: '45d',
+      SLA_TRAVEL_DOCUMENT: '3w',
     });
     expect(config.casePolicy.slaMs).toEqual({
       reception: 20_000,
@@ -111,6 +116,7 @@ describe('loadConfig overrides', () => {
       planning: 500,
       approval: 7 * DAY,
       disbursing: 45 * DAY,
+      travel_document: 21 * DAY,
     });
     expect(config.SLA_RECEPTION).toBe(20_000);
   });

@@ -31,9 +31,13 @@ export const policy = (overrides: Partial<CasePolicy> = {}): CasePolicy => ({
     planning: 30 * DAY,
     approval: 7 * DAY,
     disbursing: 60 * DAY,
+    travel_document: 30 * DAY,
   },
   monitoringVisitOffsetsMs: [90 * DAY, 180 * DAY, 365 * DAY],
   sustainabilityThreshold: 0.66,
+  monitoringEarlyWindowMs: 14 * DAY,
+  programmeWindow: { startsOn: '2017-05-17' },
+  cashGrantCapXof: 52_000,
   ...overrides,
 });
 
@@ -44,10 +48,10 @@ export const allCriteriaMet: EligibilityCriteria = {
   vulnerabilityScreeningDone: true,
 };
 
-/** Everything a minor's plan needs: best interests, family tracing done, both consents; no escort yet. */
+/** Everything a minor's plan needs: return in the child's best interests, family found, both consents; no escort yet. */
 export const safeguardsWithoutEscort: MinorSafeguards = {
-  bestInterests: { assessedAt: '2026-01-02T10:00:00.000Z', determination: 'return to family in Kayes' },
-  familyTracing: { status: 'done', outcome: 'uncle found in Kayes' },
+  bestInterests: { assessedAt: '2026-01-02T10:00:00.000Z', reference: 'BID-BKO-0042', determination: 'return_in_best_interests' },
+  familyTracing: { status: 'done', outcome: 'family_found' },
   consents: { minor: true, guardian: true },
 };
 
@@ -113,7 +117,7 @@ export function rejection(state: CaseState, s: CaseStep, opts: Options = {}): St
 }
 
 // Steps the tests reuse, with times before the clock T0.
-export const reception: CaseStep = { type: 'recordReception', centreCode: 'BKO-MMEIA', cashGrantXof: 52_000 };
+export const reception: CaseStep = { type: 'recordReception', centreCode: 'BKO-MMEIA' };
 export const counselling: CaseStep = { type: 'recordCounsellingSession', heldAt: '2026-01-02T09:00:00.000Z' };
 export const eligible: CaseStep = {
   type: 'decideEligibility',
@@ -128,7 +132,7 @@ export const plan = (budgetXof = 1_500_000): CaseStep => ({
   budgetXof,
   dimensions: ['economic', 'social'],
 });
-export const approve = (subject: 'eligibility' | 'plan' | 'tranche' | 'closure', ref?: number): CaseStep => ({
+export const approve = (subject: 'eligibility' | 'plan' | 'tranche' | 'closure' | 'cash_grant', ref?: number): CaseStep => ({
   type: 'recordApproval',
   subject,
   decision: 'approved',
@@ -144,12 +148,14 @@ export const tranche = (amountXof: number): CaseStep => ({
   type: 'requestTranche',
   amountXof,
   vendor: 'Quincaillerie du Fleuve',
+  vendorId: 'vendor-7',
   items: [{ description: 'chicken coop kit', quantity: 1, unitCostXof: amountXof }],
 });
 export const payment = (n: number): CaseStep => ({
   type: 'recordTranchePayment',
   n,
   paidAt: '2026-01-02T12:00:00.000Z',
+  reference: `RCPT-${n}`,
 });
 export const visit = (score = 0.8, visitedAt = '2026-01-02T12:00:00.000Z'): CaseStep => ({
   type: 'recordMonitoringVisit',

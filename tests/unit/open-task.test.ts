@@ -80,12 +80,12 @@ describe('currentTaskSpec: what the case waits for', () => {
     expect(currentTaskSpec(reintegrationCaseAt('monitoring'), p)?.label).toBe('Monitoring visit 1 of 3');
   });
 
-  it('nothing is due while an embassy answers or while a migrant waits for transport', () => {
+  it('the embassy answer has a due date; nothing is due while a migrant waits for transport', () => {
     const waiting = drive(onwardCase(), [
       reception,
       { type: 'recordTravelDocumentRequest', requestId: 'TD-1' },
     ]);
-    expect(currentTaskSpec(waiting, p)).toBeUndefined();
+    expect(currentTaskSpec(waiting, p)).toEqual({ key: 'travel_document:embassy-answer', label: 'Embassy answers the travel-document request', slaMs: 30 * DAY });
     const ready = step(waiting, {
       type: 'recordTravelDocumentOutcome',
       requestId: 'TD-1',
@@ -165,25 +165,31 @@ describe('refreshTask: task keys change and restart the clock', () => {
 
   it('opens a new task with a fresh clock when the key changes, even if the old one was overdue', () => {
     const state: CaseState = {
-      ...reintegrationCaseAt('planning'),
+      ...reintegrationCaseAt('disbursing'),
       task: task({ pausedMs: HOUR, overdueLevel: 2 }),
     };
     expect(refreshTask(state, policy(), T0 + 5 * DAY)).toEqual({
-      key: 'planning:plan',
-      label: 'Agree a reintegration plan',
-      slaMs: 30 * DAY,
+      key: 'disbursing:tranche',
+      label: 'Request the next tranche',
+      slaMs: 60 * DAY,
       startedAt: T0 + 5 * DAY,
       pausedMs: 0,
       overdueLevel: 0,
     });
   });
 
+  it('the planning clock counts from the return: a plan is due within a month of arrival', () => {
+    const state: CaseState = { ...reintegrationCaseAt('planning'), task: task({ overdueLevel: 1 }) };
+    expect(refreshTask(state, policy(), T0 + 5 * DAY)).toMatchObject({ key: 'planning:plan', startedAt: Date.parse(state.arrivedAt), slaMs: 30 * DAY });
+  });
+
   it('returns undefined when nothing is due', () => {
-    const waiting = drive(onwardCase(), [
+    const ready = drive(onwardCase(), [
       reception,
       { type: 'recordTravelDocumentRequest', requestId: 'TD-1' },
+      { type: 'recordTravelDocumentOutcome', requestId: 'TD-1', outcome: 'issued' },
     ]);
-    expect(refreshTask({ ...waiting, task: task() }, policy(), T0)).toBeUndefined();
+    expect(refreshTask({ ...ready, task: task() }, policy(), T0)).toBeUndefined();
   });
 
   it('reception, then counselling, then eligibility each restart the clock at the step’s time', () => {
@@ -211,7 +217,7 @@ describe('refreshTask: task keys change and restart the clock', () => {
   });
 
   it('a monitoring visit restarts the clock for the next visit', () => {
-    const first = step(reintegrationCaseAt('monitoring'), visit(), { now: T0 + 91 * DAY });
+    const first = step(reintegrationCaseAt('monitoring'), visit(0.8, '2026-04-02T12:00:00.000Z'), { now: T0 + 91 * DAY });
     expect(first.task).toMatchObject({ key: 'monitoring:visit-2', startedAt: T0 + 91 * DAY });
   });
 });

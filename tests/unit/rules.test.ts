@@ -1,6 +1,6 @@
 import { parseDuration } from '../../domain/duration';
 import { type EligibilityCriteria, isException, unmetCriteria } from '../../domain/eligibility';
-import { missingForPlan, missingForTravel } from '../../domain/minor-safeguards';
+import { futureSafeguardDates, missingForPlan, missingForTravel, tracingAllowsReturn } from '../../domain/minor-safeguards';
 import { ceilingXof } from '../../domain/money';
 import { compositeScore, isSustainable } from '../../domain/monitoring';
 import { XOF_PER_EUR } from '../../domain/reference';
@@ -39,52 +39,54 @@ describe('eligibility criteria', () => {
 });
 
 describe('minor safeguards', () => {
-  it('with nothing recorded, a plan needs best interests, family tracing and both consents', () => {
-    expect(missingForPlan(undefined)).toEqual([
-      'best-interests assessment',
-      'family tracing',
-      "minor's consent",
-      "guardian's consent",
-    ]);
+  const BID = 'a best-interests determination in favour of return';
+  const TRACING = 'family tracing that allows return (family found, or alternative care documented)';
+
+  it('with nothing recorded, a plan needs a favourable determination, tracing that allows return and both consents', () => {
+    expect(missingForPlan(undefined)).toEqual([BID, 'family tracing that allows return', "minor's consent", "guardian's consent"]);
   });
 
   it('with nothing recorded, travel also needs an escort', () => {
-    expect(missingForTravel(undefined)).toEqual([
-      'best-interests assessment',
-      'family tracing',
-      "minor's consent",
-      "guardian's consent",
-      'escort',
-    ]);
+    expect(missingForTravel(undefined)).toContain('escort');
   });
 
-  it('nothing is missing once everything, escort included, is recorded', () => {
+  it('nothing is missing once everything, escort included, is recorded and favourable', () => {
     expect(missingForPlan(completeSafeguards)).toEqual([]);
     expect(missingForTravel(completeSafeguards)).toEqual([]);
   });
 
-  it.each(['not_started', 'in_progress'] as const)('family tracing %s is not done', (status) => {
-    expect(missingForPlan({ ...completeSafeguards, familyTracing: { status } })).toEqual(['family tracing']);
+  it.each(['return_not_in_best_interests', 'pending'] as const)('a determination "%s" does not allow return', (determination) => {
+    const safeguards = { ...completeSafeguards, bestInterests: { ...completeSafeguards.bestInterests, determination } };
+    expect(missingForPlan(safeguards)).toEqual([BID]);
   });
 
-  it('a best-interests entry without an assessment date does not count', () => {
-    const safeguards = { ...completeSafeguards, bestInterests: { assessedAt: '', determination: 'pending' } };
-    expect(missingForPlan(safeguards)).toEqual(['best-interests assessment']);
+  it.each(['not_started', 'in_progress'] as const)('family tracing %s does not allow return', (status) => {
+    expect(missingForPlan({ ...completeSafeguards, familyTracing: { status } })).toEqual([TRACING]);
+  });
+
+  it.each(['family_not_found', 'family_found_not_safe'] as const)('tracing done with "%s" allows return only with alternative care', (outcome) => {
+    expect(missingForPlan({ ...completeSafeguards, familyTracing: { status: 'done', outcome } })).toEqual([TRACING]);
+    const cared = { status: 'done' as const, outcome, alternativeCare: 'foster family in Kayes, followed by the DNPEF' };
+    expect(missingForPlan({ ...completeSafeguards, familyTracing: cared })).toEqual([]);
+    expect(tracingAllowsReturn(cared)).toBe(true);
   });
 
   it('each missing consent is named', () => {
-    expect(missingForPlan({ ...completeSafeguards, consents: { minor: false, guardian: true } })).toEqual([
-      "minor's consent",
-    ]);
-    expect(missingForPlan({ ...completeSafeguards, consents: { minor: true, guardian: false } })).toEqual([
-      "guardian's consent",
-    ]);
+    expect(missingForPlan({ ...completeSafeguards, consents: { minor: false, guardian: true } })).toEqual(["minor's consent"]);
+    expect(missingForPlan({ ...completeSafeguards, consents: { minor: true, guardian: false } })).toEqual(["guardian's consent"]);
   });
 
   it('a plan does not need an escort but travel does (an empty name is no escort)', () => {
     expect(missingForPlan(safeguardsWithoutEscort)).toEqual([]);
     expect(missingForTravel(safeguardsWithoutEscort)).toEqual(['escort']);
-    expect(missingForTravel({ ...completeSafeguards, escort: '' })).toEqual(['escort']);
+    expect(missingForTravel({ ...completeSafeguards, escort: ' ' })).toEqual(['escort']);
+  });
+
+  it('no safeguard date in the future', () => {
+    const now = Date.parse('2026-01-02T10:00:00Z');
+    expect(futureSafeguardDates(completeSafeguards, now)).toEqual([]);
+    const later = { ...completeSafeguards, bestInterests: { ...completeSafeguards.bestInterests, assessedAt: '2030-01-01T00:00:00Z' } };
+    expect(futureSafeguardDates(later, now)).toEqual(['bestInterests.assessedAt']);
   });
 });
 

@@ -28,6 +28,9 @@ function recordingActivities() {
     async openTravelDocumentRequest({ request }) {
       calls.steps.push(`open:${request.requestId}`);
     },
+    async moveTravelDocumentDeparture({ requestId }) {
+      calls.steps.push(`move:${requestId}`);
+    },
     async markCaseOverdue({ state, level }: { state: CaseState; level: 1 | 2 }) {
       calls.overdue.push({ level, task: state.task!.key });
     },
@@ -150,14 +153,14 @@ test("a minor's plan cannot be approved before best interests, family tracing an
     expect(submitted.plan?.status).toBe('submitted');
     const approve = () =>
       handle.executeUpdate(caseStepUpdates.recordApproval, { args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }] });
-    expect(await refusal(approve())).toMatch(/best-interests assessment, family tracing/);
+    expect(await refusal(approve())).toMatch(/best-interests determination in favour of return, family tracing/);
     const stepsBefore = calls.steps.length;
     await handle.executeUpdate(caseStepUpdates.recordMinorSafeguards, {
       args: [
         {
           actor: officer,
-          bestInterests: { assessedAt: '2026-01-03T00:00:00Z', determination: 'return to family in Kayes' },
-          familyTracing: { status: 'done', outcome: 'uncle found' },
+          bestInterests: { assessedAt: '2026-01-03T00:00:00Z', reference: 'BID-BKO-7', determination: 'return_in_best_interests' },
+          familyTracing: { status: 'done', outcome: 'family_found' },
           consents: { minor: true, guardian: true },
         },
       ],

@@ -2,34 +2,39 @@ import { runWithWorker, startTimeSkippingEnv } from '../support/time-skipping';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import type { TravelDocumentActivities } from '../../activities/travel-document-activities';
-import { messageKey, type TravelDocumentPolicy, type TravelDocumentState } from '../../domain/travel-document';
+import type { CaseOutcomeDelivery, TravelDocumentActivities } from '../../activities/travel-document-activities';
+import { messageKey, type TravelDocumentMessage, type TravelDocumentPolicy, type TravelDocumentState } from '../../domain/travel-document';
 import { TravelDocOverdue, TravelDocStatus } from '../../workflows/search-attributes';
 import { travelDocument } from '../../workflows/travel-document';
-import { answerTravelDocumentRequest, getTravelDocumentState } from '../../workflows/travel-document-messages';
+import { answerTravelDocumentRequest, getTravelDocumentState, movePlannedDeparture } from '../../workflows/travel-document-messages';
 
 const DAY = 86_400_000;
-const policy: TravelDocumentPolicy = { reminderIntervalMs: 7 * DAY, maxReminders: 3, renewalLeadMs: 7 * DAY };
+const policy: TravelDocumentPolicy = { reminderIntervalMs: 7 * DAY, maxReminders: 3, escalationIntervalMs: 14 * DAY, renewalLeadMs: 7 * DAY };
+const officer = { sub: 'awa', role: 'case_officer' } as const;
 
 /** Activities that record what they were asked, standing in for Postgres, SMTP and the case. */
-function recordingActivities(standing: { stage: string; holdsRequest: boolean } = { stage: 'travel_document', holdsRequest: true }) {
+function recordingActivities(
+  standing: { stage: string; holdsRequest: boolean } = { stage: 'travel_document', holdsRequest: true },
+  /** How the case answers the n-th offer of an outcome (from 1). */
+  caseAnswers: (n: number) => CaseOutcomeDelivery = () => 'recorded',
+) {
   const calls = {
-    mail: [] as { key: string }[],
+    mail: [] as { key: string; message: TravelDocumentMessage }[],
     told: [] as { outcome: string; validUntil?: string; reason?: string }[],
-    events: [] as string[],
+    events: [] as { kind: string; detail: Record<string, unknown> }[],
     standing,
   };
   const activities: TravelDocumentActivities = {
     async recordTravelDocumentProgress({ event }) {
-      calls.events.push(event.kind);
+      calls.events.push(event);
     },
     async sendTravelDocumentMail({ requestId, message }) {
-      calls.mail.push({ key: messageKey(requestId, message).replace(requestId, 'R') });
+      calls.mail.push({ key: messageKey(requestId, message).replace(requestId, 'R'), message });
       return 'sent';
     },
     async tellCaseTravelDocumentOutcome({ outcome, validUntil, reason }) {
       calls.told.push({ outcome, validUntil, reason });
-      return 'recorded';
+      return caseAnswers(calls.told.length);
     },
     async caseTravelDocumentStanding() {
       return calls.standing;
@@ -97,7 +102,7 @@ async function settle(handle: WorkflowHandle<typeof travelDocument>, until: (s: 
   throw new Error('the workflow did not settle');
 }
 
-test('reminders go out at 7, 14 and 21 days, the escalation a week after the third, then nothing', async () => {
+test('reminders go out at 7, 14 and 21 days, the escalation a week after the third, then another every escalation interval until an answer', async () => {
   const { calls, activities } = recordingActivities();
   await withWorker(activities, async (start) => {
     const handle = await start();
@@ -126,8 +131,34 @@ test('reminders go out at 7, 14 and 21 days, the escalation a week after the thi
     expect(description.typedSearchAttributes.get(TravelDocOverdue)).toBe(true);
     expect(description.typedSearchAttributes.get(TravelDocStatus)).toBe('sent');
 
-    await env.sleep(60 * DAY);
+    // Repeated escalation at the interval, each with its own key, while the embassy stays silent.
+    await env.sleep(14 * DAY - 60_000);
     expect(calls.mail).toHaveLength(5);
+    await env.sleep(2 * 60_000);
+    await env.sleep(14 * DAY);
+    expect(calls.mail.map((m) => m.key).slice(4)).toEqual(['traveldoc:R:escalation', 'traveldoc:R:escalation:2', 'traveldoc:R:escalation:3']);
+    expect(calls.mail.slice(4).map((m) => m.message)).toEqual([1, 2, 3].map((n) => ({ kind: 'escalation', round: 0, cycle: 0, n })));
+    expect(await handle.query(getTravelDocumentState)).toMatchObject({ status: 'sent', overdue: true, escalations: 3 });
+
+    // An answer ends the escalations.
+    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'unknown to us' }, round: 0 }] });
+    await settle(handle, (s) => s.finished);
+    await env.sleep(60 * DAY);
+    expect(calls.mail).toHaveLength(7);
+  });
+});
+
+test('escalations stop when the case no longer waits on the request: it is cancelled', async () => {
+  const { calls, activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    const handle = await start(isoDate((await env.currentTimeMs()) + 90 * DAY));
+    await settle(handle, (s) => s.status === 'sent');
+    await env.sleep(28 * DAY + 60_000);
+    expect(calls.mail.map((m) => m.key).at(-1)).toBe('traveldoc:R:escalation');
+    calls.standing = { stage: 'counselling', holdsRequest: false };
+    await env.sleep(14 * DAY);
+    expect(await settle(handle, (s) => s.finished)).toMatchObject({ status: 'cancelled' });
+    expect(calls.mail.map((m) => m.key).filter((k) => k.includes('escalation'))).toEqual(['traveldoc:R:escalation']);
   });
 });
 
@@ -139,16 +170,12 @@ test('no reminder after an answer; an issued document sends the case on, a refus
     await env.sleep(8 * DAY);
     expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:reminder:1']);
 
-    const tooShort = isoDate((await env.currentTimeMs()) + 5 * DAY);
-    await expect(
-      issued.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'issued', documentNumber: 'LP-1', validUntil: tooShort }, round: 0 }] }),
-    ).rejects.toMatchObject({ cause: { type: 'invalid_answer', message: expect.stringMatching(/before the planned departure/) } });
-
     const validUntil = isoDate((await env.currentTimeMs()) + 60 * DAY);
     const after = await issued.executeUpdate(answerTravelDocumentRequest, {
       args: [{ answer: { decision: 'issued', documentNumber: 'LP-1', validUntil }, round: 0 }],
     });
     expect(after.status).toBe('issued');
+    expect(after.conflict).toBeUndefined();
     await settle(issued, (s) => s.caseToldOf === '0:issued');
     expect(calls.told).toEqual([{ outcome: 'issued', validUntil }]);
     await expect(
@@ -246,5 +273,114 @@ test('a person who has left needs no renewal: the request finishes as issued', a
     await env.sleep(20 * DAY);
     expect(await settle(handle, (s) => s.finished)).toMatchObject({ status: 'issued', finished: true });
     expect(calls.mail).toHaveLength(1);
+  });
+});
+
+test('a document that lapses before the departure is recorded with its conflict and told to the case; moving the departure clears it', async () => {
+  const { calls, activities } = recordingActivities({ stage: 'ready_to_depart', holdsRequest: true });
+  await withWorker(activities, async (start) => {
+    const now = await env.currentTimeMs();
+    const departure = isoDate(now + 45 * DAY);
+    const handle = await start(departure);
+    await settle(handle, (s) => s.status === 'sent');
+
+    // A real 30-day laissez-passer for a departure 45 days away: the embassy is not refused.
+    const validUntil = isoDate(now + 30 * DAY);
+    const answered = await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-30', validUntil }, round: 0 }],
+    });
+    const conflict = { kind: 'lapses_before_departure', validUntil, plannedDeparture: departure };
+    expect(answered).toMatchObject({ status: 'issued', document: { number: 'LP-30', validUntil }, conflict });
+    await settle(handle, (s) => s.caseToldOf === '0:issued');
+    expect(calls.told).toEqual([{ outcome: 'issued', validUntil }]);
+    expect(calls.events.find((e) => e.kind === 'answered_issued')?.detail).toMatchObject({ conflict });
+
+    // Not into the past; then to a day the document covers: the conflict is gone, and recorded so.
+    await expect(
+      handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: isoDate(now - 2 * DAY) }] }),
+    ).rejects.toMatchObject({ cause: { type: 'rule_violation', message: expect.stringMatching(/already passed/) } });
+    const earlier = isoDate(now + 25 * DAY);
+    const moved = await handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: earlier }] });
+    expect(moved).toMatchObject({ status: 'issued', plannedDeparture: earlier });
+    expect(moved.conflict).toBeUndefined();
+    expect(calls.events.at(-1)).toEqual({ kind: 'departure_moved', detail: { from: departure, to: earlier, by: 'awa', conflict: null } });
+    expect((await handle.query(getTravelDocumentState)).conflict).toBeUndefined();
+
+    // Moving it beyond the document again brings the conflict back.
+    const later = isoDate(now + 40 * DAY);
+    const again = await handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: later }] });
+    expect(again.conflict).toEqual({ kind: 'lapses_before_departure', validUntil, plannedDeparture: later });
+    expect(calls.told).toHaveLength(1);
+  });
+});
+
+test('a refused request no longer moves its departure', async () => {
+  const { activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    const handle = await start();
+    await settle(handle, (s) => s.status === 'sent');
+    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'no' }, round: 0 }] });
+    await expect(
+      handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: isoDate((await env.currentTimeMs()) + 30 * DAY) }] }),
+    ).rejects.toMatchObject({ cause: { type: 'stage_conflict' } });
+  });
+});
+
+test('an outcome the case refuses for now is offered again with backoff, then raised to the centre supervisor once', async () => {
+  const suspended: CaseOutcomeDelivery = { refused: true, reason: 'the case is suspended (hospital); resume it first', temporary: true };
+  const { calls, activities } = recordingActivities(undefined, () => suspended);
+  await withWorker(activities, async (start) => {
+    const handle = await start();
+    await settle(handle, (s) => s.status === 'sent');
+    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'not a national' }, round: 0 }] });
+    await env.sleep(12 * 3_600_000);
+    expect(calls.told.length).toBeGreaterThan(5);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+
+    await env.sleep(DAY);
+    const final = await settle(handle, (s) => s.finished);
+    expect(final).toMatchObject({ status: 'refused', outcomeRaised: { key: '0:refused', reason: suspended.reason } });
+    expect(final.caseToldOf).toBeUndefined();
+    const raised = calls.mail.filter((m) => m.message.kind === 'outcome_not_taken');
+    expect(raised).toEqual([
+      { key: 'traveldoc:R:outcome:refused', message: { kind: 'outcome_not_taken', round: 0, outcome: 'refused', reason: suspended.reason } },
+    ]);
+    expect(calls.events.filter((e) => e.kind === 'outcome_raised')).toEqual([
+      { kind: 'outcome_raised', detail: { outcome: 'refused', reason: suspended.reason, refusals: calls.told.length } },
+    ]);
+    const offers = calls.told.length;
+    await env.sleep(10 * DAY);
+    expect(calls.told).toHaveLength(offers);
+  });
+});
+
+test('a case that takes the outcome on a later offer is told, and no one else is', async () => {
+  const { calls, activities } = recordingActivities(undefined, (n) =>
+    n < 3 ? { refused: true, reason: 'the case is suspended (x); resume it first', temporary: true } : 'recorded',
+  );
+  await withWorker(activities, async (start) => {
+    const handle = await start();
+    await settle(handle, (s) => s.status === 'sent');
+    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'no' }, round: 0 }] });
+    await env.sleep(10 * 60_000);
+    expect(await settle(handle, (s) => s.finished)).toMatchObject({ caseToldOf: '0:refused', outcomeRaised: undefined });
+    expect(calls.told).toHaveLength(3);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+  });
+});
+
+test('a case that can never take the outcome (it ended) has it raised at once', async () => {
+  const { calls, activities } = recordingActivities(undefined, () => ({
+    refused: true,
+    reason: 'a travel-document outcome does not fit a case at stage closed',
+    temporary: false,
+  }));
+  await withWorker(activities, async (start) => {
+    const handle = await start();
+    await settle(handle, (s) => s.status === 'sent');
+    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'no' }, round: 0 }] });
+    expect(await settle(handle, (s) => s.finished)).toMatchObject({ outcomeRaised: { key: '0:refused' } });
+    expect(calls.told).toHaveLength(1);
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:outcome:refused']);
   });
 });

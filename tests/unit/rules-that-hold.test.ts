@@ -1,0 +1,146 @@
+/**
+ * The rules of issue 10, one test (or more) per rule, named after it. Rules whose existing tests
+ * live in case-steps.test.ts (holds, completion, closure, reopening, eligibility, documents) are
+ * referenced there; these cover the rest and the cases opened under the first rules.
+ */
+import type { CaseState } from '../../domain/case-state';
+import type { CaseStep } from '../../domain/case-steps';
+import { adultOn, ageOn, isMinorOn } from '../../domain/age';
+import {
+  approve,
+  DAY,
+  drive,
+  eligible,
+  officer,
+  onwardCase,
+  otherSupervisor,
+  payment,
+  reception,
+  registeredCase,
+  reintegrationCaseAt,
+  rejection,
+  step,
+  supervisor,
+  T0,
+  tranche,
+  visit,
+  counselling,
+  completeSafeguards,
+} from './fixtures';
+
+describe('money controls', () => {
+  const disbursing = () => reintegrationCaseAt('disbursing');
+
+  it('a tranche is paid to a vendor of the reference data (vendorId)', () => {
+    const error = rejection(disbursing(), { ...tranche(100_000), vendorId: undefined } as CaseStep);
+    expect(error.code).toBe('rule_violation');
+    expect(error.message).toMatch(/vendorId/);
+  });
+
+  it("a tranche's items add up to its amount, each with its unit cost", () => {
+    const items = [
+      { description: 'poultry feed, 50 kg', quantity: 4, unitCostXof: 20_000 },
+      { description: 'drinkers', quantity: 10, unitCostXof: 2_000 },
+    ];
+    expect(step(disbursing(), { ...tranche(100_000), items } as CaseStep).tranches[0].amountXof).toBe(100_000);
+    expect(rejection(disbursing(), { ...tranche(120_000), items } as CaseStep).message).toMatch(/add up to 100000 XOF, not to amountXof 120000/);
+    const noUnitCost = [{ description: 'feed', quantity: 1 }];
+    expect(rejection(disbursing(), { ...tranche(100_000), items: noUnitCost } as CaseStep).message).toMatch(/unitCostXof/);
+  });
+
+  it('a payment names its reference', () => {
+    const approved = drive(disbursing(), [tranche(500_000), [approve('tranche', 1), supervisor]]);
+    const error = rejection(approved, { ...payment(1), reference: undefined } as CaseStep);
+    expect(error.code).toBe('rule_violation');
+    expect(error.message).toMatch(/reference/);
+  });
+
+  it('a payment is recorded by someone other than its approver', () => {
+    const approved = drive(disbursing(), [tranche(500_000), [approve('tranche', 1), supervisor]]);
+    expect(approved.tranches[0].approvedBy).toBe(supervisor.sub);
+    expect(rejection(approved, payment(1), { actor: supervisor }).message).toMatch(/someone other than its approver/);
+    expect(step(approved, payment(1), { actor: otherSupervisor }).tranches[0]).toMatchObject({ status: 'paid', paidAt: '2026-01-02T12:00:00.000Z' });
+  });
+
+  it('the arrival cash grant applies to the reintegration track only', () => {
+    const error = rejection(onwardCase(), { ...reception, cashGrantXof: 52_000 } as CaseStep);
+    expect(error.code).toBe('rule_violation');
+    expect(step(onwardCase(), reception).cashGrant).toMatchObject({ amountXof: 0, status: 'granted' });
+  });
+
+  it('a cash grant above the configured cap waits for a supervisor, whose approval grants it', () => {
+    const big = step(registeredCase(), { ...reception, cashGrantXof: 500_000 } as CaseStep);
+    expect(big.cashGrant).toEqual({ amountXof: 500_000, status: 'awaiting_approval', recordedBy: officer.sub });
+    expect(big.task?.key).toBe('received:cash-grant-approval');
+    const granted = step(big, approve('cash_grant'), { actor: supervisor });
+    expect(granted.cashGrant?.status).toBe('granted');
+    expect(granted.task?.key).toBe('received:counselling');
+    expect(step(registeredCase(), { ...reception, cashGrantXof: 52_000 } as CaseStep).cashGrant?.status).toBe('granted');
+    expect(step(registeredCase(), { ...reception, cashGrantXof: 500_000 } as CaseStep, { actor: supervisor }).cashGrant?.status).toBe('granted');
+  });
+
+  it('a supervisor alone reduces an approved budget, never below what tranches already commit', () => {
+    const paid = drive(disbursing(), [tranche(500_000), [approve('tranche', 1), supervisor], payment(1)]);
+    expect(rejection(paid, { type: 'reduceBudget', budgetXof: 600_000, reason: 'x' }).message).toMatch(/only a supervisor/);
+    expect(rejection(paid, { type: 'reduceBudget', budgetXof: 400_000, reason: 'x' }, { actor: supervisor }).message).toMatch(/already committed/);
+    const reduced = step(paid, { type: 'reduceBudget', budgetXof: 500_000, reason: 'second kit not needed' }, { actor: supervisor });
+    expect(reduced.stage).toBe('monitoring');
+    expect(reduced.monitoringStartedAt).toBe(Date.parse('2026-01-02T12:00:00.000Z'));
+  });
+});
+
+describe('children, end to end', () => {
+  it('age is counted in calendar years: born 2000-01-01, 18 on 2018-01-01 and not the day before', () => {
+    expect(ageOn('2000-01-01', '2017-12-31T23:59:59Z')).toBe(17);
+    expect(ageOn('2000-01-01', '2018-01-01T00:00:00Z')).toBe(18);
+    expect(isMinorOn('2000-01-01', '2017-12-31')).toBe(true);
+    expect(adultOn('2000-01-01')).toBe('2018-01-01');
+    expect(adultOn('2004-02-29')).toBe('2022-03-01');
+  });
+
+  it('the state follows the 18th birthday: a minor comes of age on that day, not before', () => {
+    const minor = registeredCase({ minor: true, adultOn: '2026-03-01' });
+    expect(rejection(minor, { type: 'cameOfAge' }, { now: Date.parse('2026-02-28T23:00:00Z') }).message).toMatch(/turns 18 on 2026-03-01/);
+    const adult = step(minor, { type: 'cameOfAge' }, { now: Date.parse('2026-03-01T00:00:00Z') });
+    expect(adult.minor).toBe(false);
+    expect(adult.adultOn).toBe('2026-03-01');
+  });
+
+  it('no safeguard date in the future', () => {
+    const minor = registeredCase({ minor: true, adultOn: '2030-01-01' });
+    const later = { ...completeSafeguards, bestInterests: { ...completeSafeguards.bestInterests, assessedAt: '2030-01-01T00:00:00Z' } };
+    const error = rejection(minor, { type: 'recordMinorSafeguards', ...later });
+    expect(error.code).toBe('rule_violation');
+    expect(error.message).toMatch(/bestInterests.assessedAt is in the future/);
+  });
+});
+
+describe('cases opened under the first rules keep them', () => {
+  const firstRules = (state: CaseState): CaseState => ({ ...state, rulesVersion: undefined });
+
+  it("an officer's ineligible decision still closes at once", () => {
+    const counselled = firstRules(drive(registeredCase(), [reception, counselling]));
+    expect(step({ ...counselled }, { ...eligible, decision: 'ineligible' } as CaseStep).stage).toBe('closed');
+  });
+
+  it('visits are not held to the schedule, and tranches need no vendorId or reference', () => {
+    const monitoring = firstRules(reintegrationCaseAt('monitoring'));
+    const done = drive(monitoring, [visit(), visit(), visit()]);
+    expect(done.stage).toBe('completed');
+    const disbursing = firstRules(reintegrationCaseAt('disbursing'));
+    const legacyTranche = { type: 'requestTranche', amountXof: 100, vendor: 'Agro Kayes', items: [{ description: 'seeds', quantity: 10 }] } as CaseStep;
+    expect(step(disbursing, legacyTranche).tranches).toHaveLength(1);
+  });
+
+  it('the planning clock starts when planning does, not at the return', () => {
+    const planning = reintegrationCaseAt('planning');
+    expect(planning.task?.startedAt).toBe(Date.parse(planning.arrivedAt));
+    const old = firstRules(drive(registeredCase(), [reception, counselling]));
+    expect(step(old, eligible, { now: T0 + DAY }).task?.startedAt).toBe(T0 + DAY);
+  });
+
+  it('a suspended case of the first rules records facts too (a relaxation is safe for every case)', () => {
+    const held = step(firstRules(reintegrationCaseAt('counselling')), { type: 'suspend', reason: 'x' }, { actor: supervisor });
+    expect(step(held, { type: 'requestClosure', reason: 'deceased' }, { actor: supervisor, now: T0 + DAY }).closure?.reason).toBe('deceased');
+  });
+});
