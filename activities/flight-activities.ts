@@ -3,9 +3,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { nameBasedUuid } from '../platform/name-based-uuid';
 import type { Knex } from 'knex';
+import { openCaseOf } from '../db/queries/case-identity';
 import { flightColumns, insertFlightEvent, updateFlightProjection } from '../db/queries/flights';
-import type { FlightState, FlightSummary } from '../domain/flight';
-import type { FlightStep } from '../domain/flight-steps';
+import { type FlightState, type FlightSummary, manifestSafeguards } from '../domain/flight';
+import { type FlightStep, givesSafeguards, type SafeguardFacts } from '../domain/flight-steps';
 import type { Registration } from '../domain/registration';
 import { isTerminal, trackFor } from '../domain/stages';
 import { startCase } from '../platform/case-starter';
@@ -75,11 +76,14 @@ type Outcome = { caseId: string; outcome: keyof CaseTally; note?: string };
 
 /** Activities of the flight workflow. Each one is idempotent: run twice, the rows are the same. */
 export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
-  /** Joins a returning person to the case they already have; a case that cannot take the flight is noted. */
-  async function attach(caseId: string, flightId: string, actorSub: string): Promise<Outcome> {
+  /**
+   * Joins a returning person to the case they still have open; a case that cannot take the flight is
+   * noted. Undefined when the case ended in the meantime: the person then comes back in a new case.
+   */
+  async function attach(caseId: string, flightId: string, actorSub: string): Promise<Outcome | undefined> {
     const row = await db('cases').where({ case_id: caseId }).first('flight_id', 'stage');
     if (row?.flight_id === flightId) return { caseId, outcome: 'attached' };
-    if (row && isTerminal(row.stage)) return { caseId, outcome: 'unresolved', note: `the existing case is ${row.stage}` };
+    if (!row || isTerminal(row.stage)) return undefined;
     try {
       await temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(caseStepUpdates.attachFlight, {
         // The update ID makes a retried attach the same update, not a second step on the case.
@@ -89,7 +93,7 @@ export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
       return { caseId, outcome: 'attached' };
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) return { caseId, outcome: 'unresolved', note: error.cause?.message ?? error.message };
-      if (error instanceof WorkflowNotFoundError) return { caseId, outcome: 'unresolved', note: 'the existing case is no longer open' };
+      if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
   }
@@ -178,18 +182,11 @@ export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
       await openWithHeartbeats(passengers, async (p) => {
         if (p.case_outcome) return;
         const ownCaseId = passengerCaseId(flightId, p.passenger_id);
-        const existing = await db('cases')
-          .whereNot('case_id', ownCaseId)
-          .andWhere((q) => {
-            if (p.biometric_ref) q.orWhere('biometric_ref', p.biometric_ref);
-            if (p.document_number) q.orWhere('document_number', p.document_number);
-            if (!p.biometric_ref && !p.document_number) q.whereRaw('false');
-          })
-          .first('case_id');
-        let outcome: Outcome;
-        if (existing) {
-          outcome = await attach(existing.case_id, flightId, arrival.by);
-        } else {
+        // Someone whose case is still open joins it. Anyone else gets a case of their own, a returnee
+        // whose earlier case ended included: registration links that case (a second return).
+        const open = await openCaseOf(db, { biometricRef: p.biometric_ref, documentNumber: p.document_number }, ownCaseId);
+        let outcome = open && (await attach(open.caseId, flightId, arrival.by));
+        if (!outcome) {
           const registration: Registration = {
             caseId: ownCaseId,
             track: trackFor(p.nationality, config.casePolicy.hostCountry),
@@ -207,7 +204,17 @@ export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
             registeredAt: arrival.recordedAt,
           };
           const result = await startCase(temporal, config, registration);
-          outcome = result.duplicateOf ? await attach(result.duplicateOf, flightId, arrival.by) : { caseId: ownCaseId, outcome: 'opened' };
+          if (!result.duplicateOf) {
+            const note = result.previousCaseId ? `second return: the earlier case is ${result.previousCaseId}` : undefined;
+            outcome = { caseId: ownCaseId, outcome: 'opened', note };
+          } else {
+            // The person's case was opened elsewhere while this one was being registered.
+            outcome = (await attach(result.duplicateOf, flightId, arrival.by)) ?? {
+              caseId: result.duplicateOf,
+              outcome: 'unresolved',
+              note: 'the existing case ended while the passenger was joining it',
+            };
+          }
         }
         await db('flight_passengers')
           .where({ passenger_id: p.passenger_id })
@@ -244,6 +251,9 @@ async function insertPassenger(trx: Knex, flightId: string, p: PassengerInput, b
       escort: p.escort ?? null,
       biometric_ref: p.biometricRef ?? null,
       document_number: p.documentNumber ?? null,
+      escort_seat: p.escortSeat ?? null,
+      safeguards: p.safeguards ? JSON.stringify(p.safeguards) : null,
+      safeguards_case_id: p.safeguardsCaseId ?? null,
       consent_signed_at: p.consentSignedAt,
       fit_to_travel_at: p.fitToTravelAt,
       checked_at: at,
@@ -268,14 +278,48 @@ async function insertPassenger(trx: Knex, flightId: string, p: PassengerInput, b
   return { flightId: other.flight_id as string, passengerId: other.passenger_id as string };
 }
 
-/** What the event row keeps of a step: identifiers and checks, never a name. */
+/** What the event row keeps of a minor's safeguards: the determination's reference and the case, like the manifest. */
+const safeguardsDetail = (facts: SafeguardFacts) =>
+  givesSafeguards(facts) ? { safeguards: manifestSafeguards(facts.safeguards, facts.safeguardsCaseId) } : {};
+
+/** What the event row keeps of a step: identifiers and checks, never a name (nor an escort's). */
 function eventDetail(step: FlightStep): Record<string, unknown> {
-  const { type: _type, ...detail } = step;
-  if (step.type === 'addPassenger') {
-    const { passengerId, nationality, unaccompaniedMinor, escortNamed, consentSignedAt, fitToTravelAt } = step.entry;
-    return { passengerId, nationality, unaccompaniedMinor, escortNamed, consentSignedAt, fitToTravelAt };
+  switch (step.type) {
+    case 'addPassenger': {
+      const { passengerId, nationality, unaccompaniedMinor, escortNamed, consentSignedAt, fitToTravelAt } = step.entry;
+      return {
+        passengerId,
+        nationality,
+        unaccompaniedMinor,
+        escortNamed,
+        consentSignedAt,
+        fitToTravelAt,
+        ...safeguardsDetail(step),
+      };
+    }
+    case 'updatePassengerChecks': {
+      const { passengerId, consentSignedAt, fitToTravelAt, escortNamed } = step;
+      return { passengerId, consentSignedAt, fitToTravelAt, escortNamed, ...safeguardsDetail(step) };
+    }
+    case 'lockManifest':
+    case 'recordDeparture': {
+      const { type: _type, safeguards, ...detail } = step;
+      if (!safeguards) return detail;
+      // The references each minor boarded on; their case, if any, is on the manifest already.
+      const references = Object.entries(safeguards).map(([passengerId, s]) => [passengerId, manifestSafeguards(s)]);
+      return { ...detail, safeguards: Object.fromEntries(references) };
+    }
+    default: {
+      const { type: _type, ...detail } = step;
+      return detail;
+    }
   }
-  return detail;
+}
+
+/** Where a refreshed entry's safeguards are now: as given, or on the child's case (read again at boarding). */
+function safeguardsColumns(step: Extract<FlightStep, { type: 'updatePassengerChecks' }>) {
+  if (!givesSafeguards(step)) return {};
+  return { safeguards: step.safeguards ? JSON.stringify(step.safeguards) : null, safeguards_case_id: step.safeguardsCaseId ?? null };
 }
 
 /** Rows beyond the event and the projection that a step changes, in the step's transaction. */
@@ -294,6 +338,8 @@ async function writeManifestRows(trx: Knex, step: FlightStep, state: FlightSumma
           ...(step.consentSignedAt ? { consent_signed_at: step.consentSignedAt } : {}),
           ...(step.fitToTravelAt ? { fit_to_travel_at: step.fitToTravelAt } : {}),
           ...(escort ? { escort } : {}),
+          ...(step.escortSeat ? { escort_seat: step.escortSeat } : {}),
+          ...safeguardsColumns(step),
           checked_at: at,
         });
       return;

@@ -1,29 +1,62 @@
 import { StepRejected } from './case-steps';
 import {
   CLOCK_SKEW_MS,
+  escortOnlyProblems,
   type FlightPolicy,
   type FlightState,
   isFinished,
   isOverdue,
   type ManifestEntry,
   manifestFailures,
+  manifestSafeguards,
+  minorTravelProblems,
+  type PassengerChecks,
   type PassengerFailure,
   passengerProblems,
   PRE_DEPARTURE,
   samePerson,
+  seatsTaken,
 } from './flight';
+import { futureSafeguardDates, type MinorSafeguards } from './minor-safeguards';
+
+/**
+ * An unaccompanied minor's safeguards as a manifest entry carries them: given with the passenger, or
+ * read from the child's case (`safeguardsCaseId`). The escort is the entry's own. The manifest keeps
+ * only `manifestSafeguards` of them; the rest goes to Postgres.
+ */
+export interface SafeguardFacts {
+  safeguards?: Omit<MinorSafeguards, 'escort'>;
+  safeguardsCaseId?: string;
+}
+
+/** The step says where the child's safeguards are now: given with it, or on the child's case (which may record none yet). */
+export const givesSafeguards = (facts: SafeguardFacts): boolean => facts.safeguards !== undefined || facts.safeguardsCaseId !== undefined;
+
+/**
+ * The current safeguards of each unaccompanied minor on the manifest, by passengerId, with the
+ * flight's escort as `escort`: what boarding checks. The workflow cannot read Postgres (where the
+ * safeguards given with a child, and those recorded on a child's case, are), so the API passes them in.
+ */
+export type ManifestSafeguardFacts = Record<string, MinorSafeguards>;
 
 /**
  * A step on a flight. The human ones are Workflow Updates of the same name; `markOverdue` and
  * `closeFlight` are taken by the workflow itself.
  */
 export type FlightStep =
-  | { type: 'addPassenger'; entry: Omit<ManifestEntry, 'addedAt' | 'boarding'> }
+  | ({ type: 'addPassenger'; entry: Omit<ManifestEntry, 'addedAt' | 'boarding' | 'safeguards'> } & SafeguardFacts)
   | { type: 'removePassenger'; passengerId: string }
-  | { type: 'updatePassengerChecks'; passengerId: string; consentSignedAt?: string; fitToTravelAt?: string; escortNamed?: boolean }
+  | ({
+      type: 'updatePassengerChecks';
+      passengerId: string;
+      consentSignedAt?: string;
+      fitToTravelAt?: string;
+      escortNamed?: boolean;
+      escortSeat?: string;
+    } & SafeguardFacts)
   | { type: 'reschedule'; scheduledDeparture: string }
-  | { type: 'lockManifest' }
-  | { type: 'recordDeparture'; departedAt: string; noShows: string[] }
+  | { type: 'lockManifest'; safeguards?: ManifestSafeguardFacts }
+  | { type: 'recordDeparture'; departedAt: string; noShows: string[]; safeguards?: ManifestSafeguardFacts }
   | { type: 'recordArrival'; arrivedAt: string; centreCode: string }
   | { type: 'cancelFlight'; reason: string }
   | { type: 'markOverdue' }
@@ -49,6 +82,11 @@ export interface FlightStepContext {
   now: number;
   policy: FlightPolicy;
   actor: { sub: string };
+  /**
+   * The step was taken before an unaccompanied minor needed the safeguards and escorts took seats:
+   * a replayed history keeps the outcome it had (the workflow's `patched` marker decides).
+   */
+  firstRules?: boolean;
 }
 
 function requireStatus(state: FlightState, allowed: readonly FlightState['status'][], step: string): void {
@@ -67,10 +105,28 @@ function passenger(state: FlightState, passengerId: string): ManifestEntry {
   return entry;
 }
 
-function requireChecksPass(checks: Parameters<typeof passengerProblems>[0], state: FlightState, ctx: FlightStepContext): void {
+/** What stops an unaccompanied minor from boarding on their current safeguards, under the rules the step follows. */
+function minorProblems(checks: PassengerChecks, safeguards: MinorSafeguards | undefined, ctx: FlightStepContext): string[] {
+  if (!checks.unaccompaniedMinor) return [];
+  return ctx.firstRules ? escortOnlyProblems(checks) : minorTravelProblems(checks, safeguards, ctx.now);
+}
+
+/**
+ * A manifest entry's checks must pass when it is made or refreshed. A child's safeguards may still be
+ * incomplete then (a seat is held while tracing or the determination ends); boarding checks them.
+ */
+function requireChecksPass(checks: PassengerChecks, facts: SafeguardFacts, state: FlightState, ctx: FlightStepContext): void {
   const problems = passengerProblems(checks, state.scheduledDeparture, ctx.policy, ctx.now);
+  if (ctx.firstRules) {
+    problems.push(...escortOnlyProblems(checks));
+  } else if (givesSafeguards(facts)) {
+    if (!checks.unaccompaniedMinor) throw violation('safeguards apply to unaccompanied or separated minors only');
+    if (facts.safeguards) problems.push(...futureSafeguardDates(facts.safeguards, ctx.now).map((field) => `${field} is in the future`));
+  }
   if (problems.length) throw violation(`the passenger cannot board: ${problems.join('; ')}`);
 }
+
+const full = (state: FlightState) => conflict(`the flight is full (capacity ${state.capacity})`);
 
 /** The same arrival sent again (a retried request): accepted, and changes nothing. */
 export function isRepeatedArrival(state: FlightState, step: FlightStep): boolean {
@@ -92,10 +148,12 @@ export function checkFlightStep(state: FlightState, step: FlightStep, ctx: Fligh
       if (state.passengers.some((p) => p.passengerId === step.entry.passengerId)) {
         throw conflict(`passenger ${step.entry.passengerId} is already on the manifest`);
       }
-      if (state.passengers.length >= state.capacity) throw conflict(`the flight is full (capacity ${state.capacity})`);
+      // Escorts take seats too: a minor whose escort is not yet on board needs two.
+      const seats = ctx.firstRules ? state.passengers.length + 1 : seatsTaken([...state.passengers, step.entry]);
+      if (seats > state.capacity) throw full(state);
       const twin = state.passengers.find((p) => samePerson(p, step.entry));
       if (twin) throw conflict(`the same person is already on the manifest as passenger ${twin.passengerId}`);
-      requireChecksPass(step.entry, state, ctx);
+      requireChecksPass(step.entry, step, state, ctx);
       return;
     }
     case 'removePassenger':
@@ -105,13 +163,14 @@ export function checkFlightStep(state: FlightState, step: FlightStep, ctx: Fligh
     case 'updatePassengerChecks': {
       requireStatus(state, ['manifest_open', 'locked'], 'updating checks');
       const entry = passenger(state, step.passengerId);
-      const next = {
-        ...entry,
-        consentSignedAt: step.consentSignedAt ?? entry.consentSignedAt,
-        fitToTravelAt: step.fitToTravelAt ?? entry.fitToTravelAt,
-        escortNamed: step.escortNamed ?? entry.escortNamed,
-      };
-      requireChecksPass(next, state, ctx);
+      const next = withChecks(entry, step);
+      if (!ctx.firstRules) {
+        // A new escort may need a seat of their own; an entry that already fits keeps fitting.
+        const before = seatsTaken(state.passengers);
+        const after = seatsTaken(state.passengers.map((p) => (p === entry ? next : p)));
+        if (after > before && after > state.capacity) throw full(state);
+      }
+      requireChecksPass(next, step, state, ctx);
       return;
     }
     case 'reschedule': {
@@ -126,7 +185,7 @@ export function checkFlightStep(state: FlightState, step: FlightStep, ctx: Fligh
     }
     case 'lockManifest': {
       requireStatus(state, ['manifest_open'], 'locking the manifest');
-      const failures = manifestFailures(state, ctx.policy, ctx.now);
+      const failures = manifestFailures(state, ctx.policy, ctx.now, (p) => minorProblems(p, step.safeguards?.[p.passengerId], ctx));
       if (failures.length) throw new ManifestRejected(failureMessage(failures, 'now'), failures);
       return;
     }
@@ -137,6 +196,16 @@ export function checkFlightStep(state: FlightState, step: FlightStep, ctx: Fligh
       if (unknown.length) throw violation(`noShows names passengers not on the manifest: ${unknown.join(', ')}`);
       if (new Set(step.noShows).size !== step.noShows.length) throw violation('noShows names a passenger twice');
       if (step.noShows.length >= state.passengers.length) throw violation('nobody boarded: cancel the flight instead');
+      if (!ctx.firstRules) {
+        // Boarding is the last word: a child whose safeguards no longer allow travel stays behind.
+        const failures = state.passengers
+          .filter((p) => !step.noShows.includes(p.passengerId))
+          .map((p) => ({ passengerId: p.passengerId, problems: minorProblems(p, step.safeguards?.[p.passengerId], ctx) }))
+          .filter((f) => f.problems.length > 0);
+        if (failures.length) {
+          throw new ManifestRejected(`${failureMessage(failures, 'on this departure')}; a child who stayed behind goes in noShows`, failures);
+        }
+      }
       return;
     }
     case 'recordArrival':
@@ -165,33 +234,47 @@ function failureMessage(failures: PassengerFailure[], when: string): string {
   return `${failures.length} passenger${failures.length === 1 ? '' : 's'} cannot board ${when}: ${list}`;
 }
 
+/** The entry with the checks an update brings; what it does not bring stays as it was. */
+function withChecks(entry: ManifestEntry, step: Extract<FlightStep, { type: 'updatePassengerChecks' }>): ManifestEntry {
+  return {
+    ...entry,
+    consentSignedAt: step.consentSignedAt ?? entry.consentSignedAt,
+    fitToTravelAt: step.fitToTravelAt ?? entry.fitToTravelAt,
+    escortNamed: step.escortNamed ?? entry.escortNamed,
+    escortSeat: step.escortSeat ?? entry.escortSeat,
+    safeguards: givesSafeguards(step) ? manifestSafeguards(step.safeguards, step.safeguardsCaseId) : entry.safeguards,
+  };
+}
+
+/** The entries re-checked on current safeguards keep those safeguards' reference (a case may have recorded a new determination). */
+function withCurrentSafeguards(passengers: ManifestEntry[], facts: ManifestSafeguardFacts | undefined): ManifestEntry[] {
+  if (!facts) return passengers;
+  return passengers.map((p) =>
+    p.unaccompaniedMinor && facts[p.passengerId] ? { ...p, safeguards: manifestSafeguards(facts[p.passengerId], p.safeguards?.caseId) } : p,
+  );
+}
+
 function transition(state: FlightState, step: FlightStep, ctx: FlightStepContext): FlightState {
   const at = new Date(ctx.now).toISOString();
   switch (step.type) {
-    case 'addPassenger':
-      return { ...state, status: 'manifest_open', passengers: [...state.passengers, { ...step.entry, addedAt: at }] };
+    case 'addPassenger': {
+      const entry: ManifestEntry = {
+        ...step.entry,
+        ...(givesSafeguards(step) ? { safeguards: manifestSafeguards(step.safeguards, step.safeguardsCaseId) } : {}),
+        addedAt: at,
+      };
+      return { ...state, status: 'manifest_open', passengers: [...state.passengers, entry] };
+    }
     case 'removePassenger':
       return { ...state, passengers: state.passengers.filter((p) => p.passengerId !== step.passengerId) };
     case 'updatePassengerChecks':
-      return {
-        ...state,
-        passengers: state.passengers.map((p) =>
-          p.passengerId === step.passengerId
-            ? {
-                ...p,
-                consentSignedAt: step.consentSignedAt ?? p.consentSignedAt,
-                fitToTravelAt: step.fitToTravelAt ?? p.fitToTravelAt,
-                escortNamed: step.escortNamed ?? p.escortNamed,
-              }
-            : p,
-        ),
-      };
+      return { ...state, passengers: state.passengers.map((p) => (p.passengerId === step.passengerId ? withChecks(p, step) : p)) };
     case 'reschedule': {
       const next = { ...state, scheduledDeparture: step.scheduledDeparture };
       return { ...next, overdue: isOverdue(next, ctx.policy, ctx.now) && state.overdue };
     }
     case 'lockManifest':
-      return { ...state, status: 'locked', lockedAt: at };
+      return { ...state, status: 'locked', lockedAt: at, passengers: withCurrentSafeguards(state.passengers, step.safeguards) };
     case 'recordDeparture': {
       const noShows = new Set(step.noShows);
       return {
@@ -199,7 +282,10 @@ function transition(state: FlightState, step: FlightStep, ctx: FlightStepContext
         status: 'departed',
         overdue: false,
         departure: { departedAt: step.departedAt, noShows: step.noShows, recordedAt: at, by: ctx.actor.sub },
-        passengers: state.passengers.map((p) => ({ ...p, boarding: noShows.has(p.passengerId) ? 'no_show' : 'boarded' })),
+        passengers: withCurrentSafeguards(state.passengers, step.safeguards).map((p) => ({
+          ...p,
+          boarding: noShows.has(p.passengerId) ? 'no_show' : 'boarded',
+        })),
       };
     }
     case 'recordArrival':

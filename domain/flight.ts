@@ -4,6 +4,8 @@
  * workflow and the API.
  */
 
+import { futureSafeguardDates, type MinorSafeguards, missingForTravel } from './minor-safeguards';
+
 export const FLIGHT_STATUSES = ['planned', 'manifest_open', 'locked', 'departed', 'arrived', 'closed', 'cancelled'] as const;
 export type FlightStatus = (typeof FLIGHT_STATUSES)[number];
 
@@ -33,6 +35,22 @@ export interface PassengerChecks {
   unaccompaniedMinor: boolean;
   /** Whether an escort is named; the escort's name itself stays in Postgres. */
   escortNamed: boolean;
+  /** An unaccompanied minor's safeguards as the manifest keeps them; absent on entries made before they were asked for. */
+  safeguards?: ManifestSafeguards;
+}
+
+/**
+ * What the manifest keeps of an unaccompanied minor's safeguards: the best-interests determination's
+ * reference, and the child's case when the safeguards that count are the ones recorded on it. The
+ * story (notes, tracing, care arranged, the escort's name) stays in Postgres.
+ */
+export interface ManifestSafeguards {
+  reference?: string;
+  caseId?: string;
+}
+
+export function manifestSafeguards(safeguards: Pick<MinorSafeguards, 'bestInterests'> | undefined, caseId?: string): ManifestSafeguards {
+  return { ...(safeguards ? { reference: safeguards.bestInterests.reference } : {}), ...(caseId ? { caseId } : {}) };
 }
 
 /** The identity keys that make two manifest entries the same person. */
@@ -50,6 +68,11 @@ export interface ManifestEntry extends PassengerChecks, PassengerIdentity {
   nationality: string;
   addedAt: string;
   boarding?: 'boarded' | 'no_show';
+  /**
+   * An opaque id of the minor's escort on this flight: entries escorted by the same person share it,
+   * and with it one seat. Absent on entries made before escorts took seats.
+   */
+  escortSeat?: string;
 }
 
 /** A passenger whose checks fail, and why: what a refused lock lists. */
@@ -107,8 +130,10 @@ export function isOverdue(state: Pick<FlightState, 'status' | 'scheduledDepartur
 const hours = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)} minutes`);
 
 /**
- * What stops this passenger from boarding a flight scheduled at `scheduledDeparture`; empty when
- * nothing does. Used when the passenger is added, when their checks change and again at lock.
+ * What stops this passenger from boarding a flight scheduled at `scheduledDeparture`, as far as
+ * consent and fitness go; empty when nothing does. Used when the passenger is added, when their
+ * checks change, at lock and when the flight is rescheduled. An unaccompanied minor's safeguards
+ * are checked at boarding (`minorTravelProblems`).
  */
 export function passengerProblems(
   checks: PassengerChecks,
@@ -131,15 +156,57 @@ export function passengerProblems(
       );
     }
   }
-  if (checks.unaccompaniedMinor && !checks.escortNamed) problems.push('an unaccompanied minor needs a named escort');
   return problems;
 }
 
-/** Every passenger on the manifest whose checks fail, in manifest order. */
-export function manifestFailures(state: FlightState, policy: FlightPolicy, now: number): PassengerFailure[] {
+/**
+ * What stops an unaccompanied minor from travelling on these safeguards (with the flight's escort
+ * as `escort`): whatever missingForTravel finds missing, and an assessment dated in the future.
+ * Without safeguards everything is missing but the escort the entry may name.
+ */
+export function minorTravelProblems(checks: PassengerChecks, safeguards: MinorSafeguards | undefined, now: number): string[] {
+  const missing = safeguards ? missingForTravel(safeguards) : missingForTravel(undefined).filter((m) => m !== 'escort' || !checks.escortNamed);
+  const problems = missing.length ? [`an unaccompanied minor cannot travel before: ${missing.join(', ')}`] : [];
+  if (safeguards) problems.push(...futureSafeguardDates(safeguards, now).map((field) => `${field} is in the future`));
+  return problems;
+}
+
+/** Steps taken before the safeguards were asked for followed this rule: a named escort was all a minor needed. */
+export function escortOnlyProblems(checks: PassengerChecks): string[] {
+  return checks.unaccompaniedMinor && !checks.escortNamed ? ['an unaccompanied minor needs a named escort'] : [];
+}
+
+/**
+ * Every passenger on the manifest whose checks fail, in manifest order; `more` adds what else a
+ * step checks of a passenger (a minor's safeguards).
+ */
+export function manifestFailures(
+  state: FlightState,
+  policy: FlightPolicy,
+  now: number,
+  more: (entry: ManifestEntry) => string[] = () => [],
+): PassengerFailure[] {
   return state.passengers
-    .map((p) => ({ passengerId: p.passengerId, problems: passengerProblems(p, state.scheduledDeparture, policy, now) }))
+    .map((p) => ({ passengerId: p.passengerId, problems: [...passengerProblems(p, state.scheduledDeparture, policy, now), ...more(p)] }))
     .filter((f) => f.problems.length > 0);
+}
+
+/** Escorts are one person when their names match, trimmed, spaced and cased alike (in one Unicode form). */
+export function sameEscort(a: string, b: string): boolean {
+  const key = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return key(a) === key(b);
+}
+
+type SeatHolder = Pick<ManifestEntry, 'passengerId' | 'unaccompaniedMinor' | 'escortNamed' | 'escortSeat'>;
+
+/**
+ * The seats a manifest takes: one per passenger, and one per escort of its unaccompanied minors,
+ * however many children that escort accompanies. An escort named before escorts had seat ids is
+ * counted as a person of their own (the name that would tell is in Postgres only).
+ */
+export function seatsTaken(passengers: readonly SeatHolder[]): number {
+  const escorts = new Set(passengers.filter((p) => p.unaccompaniedMinor && p.escortNamed).map((p) => p.escortSeat ?? p.passengerId));
+  return passengers.length + escorts.size;
 }
 
 /** True when both name the same biometric reference or the same document number. */
@@ -158,13 +225,20 @@ export function boardedPassengers(state: FlightState): ManifestEntry[] {
  * The flight without its manifest: what Updates answer and activities record, so that neither grows
  * with the number of passengers (a 160-seat manifest would otherwise be copied into every event).
  */
-export type FlightSummary = Omit<FlightState, 'passengers'> & { passengerCount: number; boarded: number; noShows: number };
+export type FlightSummary = Omit<FlightState, 'passengers'> & {
+  passengerCount: number;
+  /** Passengers and their minors' escorts: what counts against the capacity. */
+  seatsTaken: number;
+  boarded: number;
+  noShows: number;
+};
 
 export function summarize(state: FlightState): FlightSummary {
   const { passengers, ...rest } = state;
   return {
     ...rest,
     passengerCount: passengers.length,
+    seatsTaken: seatsTaken(passengers),
     boarded: passengers.filter((p) => p.boarding === 'boarded').length,
     noShows: passengers.filter((p) => p.boarding === 'no_show').length,
   };

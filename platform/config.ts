@@ -8,11 +8,13 @@ import type { TravelDocumentPolicy } from '../domain/travel-document';
 import { HOST_COUNTRY } from '../domain/reference';
 import { parseCodecKeys } from './codec';
 
-const duration = (fallback: string) =>
+/** A duration setting; `allowZero` for a margin that may be none at all (e.g. `0s`). */
+const duration = (fallback: string, { allowZero = false } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((text, ctx) => {
+      if (allowZero && /^\s*0+(\.0+)?\s*(ms|s|m|h|d|w)?\s*$/.test(text)) return 0;
       const ms = parseDuration(text);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 30d, 72h, 20s or 500ms` });
@@ -89,7 +91,7 @@ const EnvSchema = z.object({
   PROGRAMME_STARTS_ON: z.iso.date().default('2017-05-17'),
   PROGRAMME_ENDS_ON: z.iso.date().optional(),
   /** How early a monitoring visit may come before its scheduled offset and still count. */
-  MONITORING_EARLY_WINDOW: duration('14d'),
+  MONITORING_EARLY_WINDOW: duration('14d', { allowZero: true }),
   SUSTAINABILITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.66),
   MONITORING_VISITS: z
     .string()

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -22,11 +23,32 @@ import {
   overdueAt,
   summarize,
 } from '../domain/flight';
-import { applyFlightStep, checkFlightStep, type FlightStep, isRepeatedArrival, ManifestRejected } from '../domain/flight-steps';
+import {
+  applyFlightStep,
+  checkFlightStep,
+  type FlightStep,
+  isRepeatedArrival,
+  ManifestRejected,
+  type ManifestSafeguardFacts,
+} from '../domain/flight-steps';
 import { Exclusive } from './exclusive';
 import { inputRefusal, withInputRefusal } from './input-refusal';
-import { awaitFlightRecorded, flightUpdates, type FlightView, getFlightState, type PassengerInput } from './flight-messages';
+import {
+  awaitFlightRecorded,
+  flightUpdates,
+  type FlightView,
+  getFlightState,
+  type PassengerChecksInput,
+  type PassengerInput,
+} from './flight-messages';
 import { FlightId, FlightOverdue, FlightStatus } from './search-attributes';
+
+/**
+ * Steps taken from this marker on follow the current rules: an unaccompanied minor boards only on
+ * safeguards that allow travel, and escorts take seats. Steps of histories recorded before it
+ * replay under the first rules (a named escort was enough), as they ran.
+ */
+const MINOR_SAFEGUARDS = 'flight-minor-safeguards';
 
 const acts = proxyActivities<FlightActivities>({
   startToCloseTimeout: '30s',
@@ -95,10 +117,11 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       { key: FlightOverdue, value: state.overdue },
     ]);
 
-  const check = (step: FlightStep, actor: StepActor) => {
+  // Validators run only for new requests, never on replay, so they always follow the current rules.
+  const check = (step: FlightStep, actor: StepActor, firstRules = false) => {
     if (!recorded) throw ApplicationFailure.create({ type: 'stage_conflict', message: 'the flight is not recorded yet', nonRetryable: true });
     try {
-      checkFlightStep(state, step, { now: Date.now(), policy, actor });
+      checkFlightStep(state, step, { now: Date.now(), policy, actor, firstRules });
     } catch (error) {
       throw rejection(error);
     }
@@ -107,10 +130,12 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   /** Applies a step under the lock: re-checked, recorded in Postgres, then made the live state. */
   const perform = (step: FlightStep, actor: StepActor, personal: Personal = {}) =>
     exclusive.run(async () => {
-      check(step, actor);
+      // A step the current rules refuse would schedule no activity: a replayed older step keeps its rules.
+      const firstRules = !patched(MINOR_SAFEGUARDS);
+      check(step, actor, firstRules);
       if (isRepeatedArrival(state, step)) return summarize(state);
       const now = Date.now();
-      const next = applyFlightStep(state, step, { now, policy, actor });
+      const next = applyFlightStep(state, step, { now, policy, actor, firstRules });
       const result = await withInputRefusal(
         acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal }),
       );
@@ -143,19 +168,25 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
         fitToTravelAt: p.fitToTravelAt,
         unaccompaniedMinor: p.unaccompaniedMinor,
         escortNamed: !!p.escort,
+        escortSeat: p.escortSeat,
         biometricRef: p.biometricRef,
         documentNumber: p.documentNumber,
       },
+      safeguards: p.safeguards,
+      safeguardsCaseId: p.safeguardsCaseId,
     }),
     ({ passenger }) => ({ passenger }),
   );
-  const updateChecks = human<{ actor: Actor; passengerId: string; consentSignedAt?: string; fitToTravelAt?: string; escort?: string }>(
-    ({ passengerId, consentSignedAt, fitToTravelAt, escort }) => ({
+  const updateChecks = human<{ actor: Actor } & PassengerChecksInput>(
+    (c) => ({
       type: 'updatePassengerChecks',
-      passengerId,
-      consentSignedAt,
-      fitToTravelAt,
-      escortNamed: escort === undefined ? undefined : true,
+      passengerId: c.passengerId,
+      consentSignedAt: c.consentSignedAt,
+      fitToTravelAt: c.fitToTravelAt,
+      escortNamed: c.escort === undefined ? undefined : true,
+      escortSeat: c.escortSeat,
+      safeguards: c.safeguards,
+      safeguardsCaseId: c.safeguardsCaseId,
     }),
     ({ escort }) => ({ escort }),
   );
@@ -164,12 +195,10 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
     removePassenger: human<{ actor: Actor; passengerId: string }>(({ passengerId }) => ({ type: 'removePassenger', passengerId })),
     updatePassengerChecks: updateChecks,
     reschedule: human<{ actor: Actor; scheduledDeparture: string }>(({ scheduledDeparture }) => ({ type: 'reschedule', scheduledDeparture })),
-    lockManifest: human<{ actor: Actor }>(() => ({ type: 'lockManifest' })),
-    recordDeparture: human<{ actor: Actor; departedAt: string; noShows: string[] }>(({ departedAt, noShows }) => ({
-      type: 'recordDeparture',
-      departedAt,
-      noShows,
-    })),
+    lockManifest: human<{ actor: Actor; safeguards?: ManifestSafeguardFacts }>(({ safeguards }) => ({ type: 'lockManifest', safeguards })),
+    recordDeparture: human<{ actor: Actor; departedAt: string; noShows: string[]; safeguards?: ManifestSafeguardFacts }>(
+      ({ departedAt, noShows, safeguards }) => ({ type: 'recordDeparture', departedAt, noShows, safeguards }),
+    ),
     recordArrival: human<{ actor: Actor; arrivedAt: string; centreCode: string }>(({ arrivedAt, centreCode }) => ({
       type: 'recordArrival',
       arrivedAt,

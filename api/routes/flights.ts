@@ -2,14 +2,25 @@ import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { findOpenBooking, flightDetail, listFlights } from '../../db/queries/flights';
+import {
+  boardingSafeguards,
+  childCaseSafeguards,
+  escortSeatOf,
+  findOpenBooking,
+  flightDetail,
+  listFlights,
+  manifestEntry,
+  manifestMinors,
+} from '../../db/queries/flights';
+import { isMinorOn } from '../../domain/age';
 import type { Actor } from '../../domain/case-state';
-import type { FlightPlan, FlightPolicy, FlightStatus as Status } from '../../domain/flight';
-import { isFinished } from '../../domain/flight';
+import type { FlightPlan, FlightPolicy, FlightStatus as Status, PassengerIdentity } from '../../domain/flight';
+import { isFinished, PRE_DEPARTURE } from '../../domain/flight';
+import type { MinorSafeguards } from '../../domain/minor-safeguards';
 import { ROLES } from '../../domain/reference';
 import type { Config } from '../../platform/config';
 import { charterFlight } from '../../workflows/flight';
-import { awaitFlightRecorded, type FlightSummary, flightUpdates } from '../../workflows/flight-messages';
+import { awaitFlightRecorded, type FlightSummary, flightUpdates, type MinorOnBoard } from '../../workflows/flight-messages';
 import { flightWorkflowId } from '../../workflows/ids';
 import { FlightId, FlightOverdue, FlightStatus } from '../../workflows/search-attributes';
 import type { Caller } from '../auth';
@@ -26,6 +37,7 @@ import {
   FlightPlanSchema,
   PassengerChecksSchema,
   PassengerParams,
+  minorAtDeparture,
   PassengerSchema,
   RescheduleSchema,
 } from '../schemas/flights';
@@ -70,13 +82,40 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
 async function flightRow(
   deps: ApiDeps,
   flightId: string,
-): Promise<{ status: Status; arrived_at: Date | null; centre_code: string | null }> {
+): Promise<{ status: Status; scheduled_departure: Date; arrived_at: Date | null; centre_code: string | null }> {
   const row = await deps
     .db('flights')
     .where({ flight_id: flightId })
-    .first('status', 'arrived_at', 'centre_code');
+    .first('status', 'scheduled_departure', 'arrived_at', 'centre_code');
   if (!row) throw problem(404, `no flight ${flightId}`);
   return row;
+}
+
+/**
+ * What a manifest entry of an unaccompanied minor carries besides the person: the safeguards given
+ * with them or, for a child who already has a case, those recorded on it (the escort named there
+ * too, unless the entry names one); and the seat of their escort, shared with the other children
+ * the same escort accompanies on this flight.
+ */
+async function minorOnBoard(
+  deps: ApiDeps,
+  flightId: string,
+  child: PassengerIdentity,
+  given: { safeguards?: Omit<MinorSafeguards, 'escort'>; caseId?: string; escort?: string },
+): Promise<MinorOnBoard & { escort?: string }> {
+  let { safeguards, escort } = given;
+  if (given.caseId) {
+    const recorded = await childCaseSafeguards(deps.db, given.caseId, child);
+    if (!recorded) {
+      throw problem(422, `case ${given.caseId} is not this child's open case`, {
+        errors: [{ path: 'caseId', message: 'must be the open case of the same person (biometricRef or documentNumber)' }],
+      });
+    }
+    safeguards = recorded.safeguards;
+    escort ??= recorded.escort;
+  }
+  const escortSeat = escort ? ((await escortSeatOf(deps.db, flightId, escort)) ?? randomUUID()) : undefined;
+  return { safeguards, safeguardsCaseId: given.caseId, escort, escortSeat };
 }
 
 type Updates = typeof flightUpdates;
@@ -113,13 +152,17 @@ function flightProblem(error: unknown, flightId: string): unknown {
   );
 }
 
-/** A route that turns a validated body into one Update of the flight's workflow. */
+/**
+ * A route that turns a validated body into one Update of the flight's workflow. A boarding step also
+ * carries the current safeguards of the manifest's unaccompanied minors, which the workflow cannot read.
+ */
 function flightStepRoute<B extends z.ZodType, K extends keyof Updates>(spec: {
   method: 'post' | 'put';
   path: string;
   summary: string;
   body?: B;
   step: K;
+  boarding?: true;
 }): RouteSpec {
   return route({
     method: spec.method,
@@ -131,7 +174,8 @@ function flightStepRoute<B extends z.ZodType, K extends keyof Updates>(spec: {
     body: spec.body,
     responses: STEP_RESPONSES,
     async handler({ params, body, caller, deps }) {
-      const input = (body ?? {}) as Omit<ArgsOf<K>, 'actor'>;
+      const safeguards = spec.boarding ? { safeguards: await boardingSafeguards(deps.db, params.flightId) } : {};
+      const input = { ...(body ?? {}), ...safeguards } as Omit<ArgsOf<K>, 'actor'>;
       return { status: 200, body: await runFlightStep(deps, caller, params.flightId, spec.step, input) };
     },
   });
@@ -213,12 +257,15 @@ export const flightRoutes = [
           flightId: z.uuid(),
           status: z.string(),
           passengerCount: z.number(),
+          seatsTaken: z.number().meta({ description: "Passengers and their minors' escorts" }),
           capacity: z.number(),
         }),
       },
     },
     async handler({ params, body, caller, deps }) {
-      await flightRow(deps, params.flightId);
+      const flight = await flightRow(deps, params.flightId);
+      const tooOld = minorAtDeparture(body, flight.scheduled_departure.toISOString());
+      if (tooOld.length) throw problem(422, tooOld[0].message, { errors: tooOld });
       // The partial unique index settles a race; this answers the common case before the workflow is asked.
       const booked = await findOpenBooking(deps.db, body);
       if (booked) {
@@ -232,8 +279,10 @@ export const flightRoutes = [
         );
       }
       const passengerId = randomUUID();
+      const { safeguards, caseId, ...passenger } = body;
+      const minor = body.unaccompaniedMinor ? await minorOnBoard(deps, params.flightId, body, { safeguards, caseId, escort: body.escort }) : {};
       const view = await runFlightStep(deps, caller, params.flightId, 'addPassenger', {
-        passenger: { ...body, passengerId },
+        passenger: { ...passenger, ...minor, passengerId },
       });
       return {
         status: 201,
@@ -243,6 +292,7 @@ export const flightRoutes = [
           flightId: params.flightId,
           status: view.status,
           passengerCount: view.passengerCount,
+          seatsTaken: view.seatsTaken,
           capacity: view.capacity,
         },
       };
@@ -277,20 +327,49 @@ export const flightRoutes = [
     body: PassengerChecksSchema,
     responses: STEP_RESPONSES,
     async handler({ params, body, caller, deps }) {
+      const { safeguards, caseId, ...checks } = body;
+      const entry = await manifestEntry(deps.db, params.flightId, params.passengerId);
+      if ((safeguards || caseId) && entry && !entry.unaccompaniedMinor) {
+        throw problem(422, 'only an unaccompanied minor carries safeguards', {
+          errors: [{ path: safeguards ? 'safeguards' : 'caseId', message: 'only an unaccompanied minor carries safeguards' }],
+        });
+      }
+      // A child's new safeguards or escort come with the escort's seat; the escort already named stays.
+      const minor =
+        entry?.unaccompaniedMinor && (safeguards || caseId || checks.escort)
+          ? await minorOnBoard(deps, params.flightId, entry, { safeguards, caseId, escort: checks.escort ?? entry.escort })
+          : {};
       const view = await runFlightStep(deps, caller, params.flightId, 'updatePassengerChecks', {
         passengerId: params.passengerId,
-        ...body,
+        ...checks,
+        ...minor,
       });
       return { status: 200, body: view };
     },
   }),
 
-  flightStepRoute({
+  route({
     method: 'put',
     path: '/v1/flights/:flightId/schedule',
     summary: 'Reschedule a flight',
+    tag: 'flights',
+    roles: MANAGERS,
+    params: FlightIdParams,
     body: RescheduleSchema,
-    step: 'reschedule',
+    responses: STEP_RESPONSES,
+    async handler({ params, body, caller, deps }) {
+      // An unaccompanied minor must still be one on the new departure.
+      const flight = await flightRow(deps, params.flightId);
+      const minors = PRE_DEPARTURE.includes(flight.status) ? await manifestMinors(deps.db, params.flightId) : [];
+      const grownUp = minors.filter((m) => !isMinorOn(m.dateOfBirth, body.scheduledDeparture));
+      if (grownUp.length) {
+        const ids = grownUp.map((m) => m.passengerId).join(', ');
+        throw problem(422, `unaccompanied minors would be 18 by the new departure: ${ids}`, {
+          errors: [{ path: 'scheduledDeparture', message: `unaccompanied minors on the manifest would be 18 by then: ${ids}` }],
+        });
+      }
+      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'reschedule', body) };
+    },
   }),
 
   flightStepRoute({
@@ -298,6 +377,7 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/lock',
     summary: 'Lock the manifest',
     step: 'lockManifest',
+    boarding: true,
   }),
 
   flightStepRoute({
@@ -306,6 +386,7 @@ export const flightRoutes = [
     summary: 'Record the departure',
     body: DepartureSchema,
     step: 'recordDeparture',
+    boarding: true,
   }),
 
   route({

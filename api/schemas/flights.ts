@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { isMinorOn } from '../../domain/age';
 import { FLIGHT_STATUSES } from '../../domain/flight';
+import { BEST_INTERESTS_DETERMINATIONS, TRACING_OUTCOMES, TRACING_STATUSES } from '../../domain/minor-safeguards';
 import { CENTRE_CODES, REGIONS } from '../../domain/reference';
+import type { FieldError } from '../problem';
 import { PersonSchema, VULNERABILITIES } from './cases';
 import { IsoDateTime, Page, Text, Uuid } from './common';
 
 const MAX_CAPACITY = 500;
 const notFuture = (d: string) => Date.parse(d) <= Date.now() + 5 * 60_000;
-const yearsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / (365.25 * 86_400_000);
 
 export const Airport = z.string().regex(/^[A-Z]{3}-[A-Z]{3}$/, 'must be a country and an airport such as LBY-TIP');
 
@@ -24,6 +26,39 @@ export const FlightPlanSchema = z
   .refine((f) => f.origin !== f.destination, { path: ['destination'], message: 'must differ from the origin' })
   .meta({ id: 'FlightPlan' });
 
+/**
+ * An unaccompanied minor's safeguards as a manifest entry carries them (domain/minor-safeguards.ts);
+ * the escort is the entry's own `escort`.
+ */
+export const PassengerSafeguardsSchema = z
+  .object({
+    bestInterests: z.object({
+      assessedAt: IsoDateTime.refine(notFuture, 'must not be in the future'),
+      reference: Text(64),
+      determination: z.enum(BEST_INTERESTS_DETERMINATIONS),
+    }),
+    familyTracing: z.object({
+      status: z.enum(TRACING_STATUSES),
+      outcome: z.enum(TRACING_OUTCOMES).optional(),
+      alternativeCare: Text(1000).optional(),
+    }),
+    consents: z.object({ minor: z.boolean(), guardian: z.boolean() }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.familyTracing.status === 'done' && !s.familyTracing.outcome) {
+      ctx.addIssue({ code: 'custom', path: ['familyTracing', 'outcome'], message: 'a finished tracing states its outcome' });
+    }
+  })
+  .meta({ id: 'PassengerSafeguards' });
+
+/** A child's safeguards come with the entry, or from the case the child already has (`caseId`): not both. */
+const safeguardsOrCase = { safeguards: PassengerSafeguardsSchema.optional(), caseId: Uuid.optional() };
+const oneSourceOfSafeguards = (s: { safeguards?: unknown; caseId?: string }, ctx: z.RefinementCtx) => {
+  if (s.safeguards && s.caseId) {
+    ctx.addIssue({ code: 'custom', path: ['caseId'], message: "give the child's safeguards or the caseId that records them, not both" });
+  }
+};
+
 export const PassengerSchema = z
   .object({
     person: PersonSchema,
@@ -31,14 +66,16 @@ export const PassengerSchema = z
     vulnerabilities: z.array(z.enum(VULNERABILITIES)).max(VULNERABILITIES.length).default([]),
     unaccompaniedMinor: z.boolean(),
     escort: Text(200).optional(),
+    ...safeguardsOrCase,
     biometricRef: Text(64).optional(),
     documentNumber: Text(64).optional(),
     consentSignedAt: IsoDateTime.refine(notFuture, 'must not be in the future'),
     fitToTravelAt: IsoDateTime.refine(notFuture, 'must not be in the future'),
   })
   .superRefine((p, ctx) => {
-    if (p.unaccompaniedMinor && yearsBetween(p.person.dateOfBirth, new Date().toISOString()) >= 18) {
-      ctx.addIssue({ code: 'custom', path: ['unaccompaniedMinor'], message: 'an unaccompanied minor must be under 18' });
+    oneSourceOfSafeguards(p, ctx);
+    if (!p.unaccompaniedMinor && (p.safeguards || p.caseId)) {
+      ctx.addIssue({ code: 'custom', path: [p.safeguards ? 'safeguards' : 'caseId'], message: 'only an unaccompanied minor carries safeguards' });
     }
     if (!p.biometricRef && !p.documentNumber) {
       ctx.addIssue({ code: 'custom', path: ['biometricRef'], message: 'a passenger needs a biometricRef or a documentNumber' });
@@ -46,13 +83,26 @@ export const PassengerSchema = z
   })
   .meta({ id: 'Passenger' });
 
+/**
+ * An unaccompanied minor is one on the day the flight leaves: under 18, in calendar years, on its
+ * scheduled departure. Checked against the flight, which the body's schema does not know.
+ */
+export function minorAtDeparture(p: { unaccompaniedMinor: boolean; person: { dateOfBirth: string } }, scheduledDeparture: string): FieldError[] {
+  if (!p.unaccompaniedMinor || isMinorOn(p.person.dateOfBirth, scheduledDeparture)) return [];
+  return [{ path: 'unaccompaniedMinor', message: `an unaccompanied minor must be under 18 on the scheduled departure (${scheduledDeparture})` }];
+}
+
 export const PassengerChecksSchema = z
   .object({
     consentSignedAt: IsoDateTime.refine(notFuture, 'must not be in the future').optional(),
     fitToTravelAt: IsoDateTime.refine(notFuture, 'must not be in the future').optional(),
     escort: Text(200).optional(),
+    ...safeguardsOrCase,
   })
-  .refine((c) => c.consentSignedAt || c.fitToTravelAt || c.escort, { message: 'give at least one of consentSignedAt, fitToTravelAt, escort' });
+  .superRefine(oneSourceOfSafeguards)
+  .refine((c) => c.consentSignedAt || c.fitToTravelAt || c.escort || c.safeguards || c.caseId, {
+    message: 'give at least one of consentSignedAt, fitToTravelAt, escort, safeguards, caseId',
+  });
 
 export const RescheduleSchema = z.object({
   scheduledDeparture: IsoDateTime.refine((d) => Date.parse(d) >= Date.now() - 5 * 60_000, 'must not be in the past'),

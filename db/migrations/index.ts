@@ -8,6 +8,7 @@ import * as m006 from './006_idempotency';
 import * as m007 from './007_second_returns';
 import * as m008 from './008_vendors';
 import * as m009 from './009_travel_document_conflicts';
+import * as m010 from './010_flight_minor_safeguards';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_second_returns': m007,
   '008_vendors': m008,
   '009_travel_document_conflicts': m009,
+  '010_flight_minor_safeguards': m010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

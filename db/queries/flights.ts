@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { FlightSummary } from '../../domain/flight';
+import { type FlightSummary, sameEscort, samePerson } from '../../domain/flight';
+import type { ManifestSafeguardFacts } from '../../domain/flight-steps';
+import type { MinorSafeguards } from '../../domain/minor-safeguards';
+import { isTerminal } from '../../domain/stages';
 import type { Db } from '../index';
 import { iso, personFromRow } from './rows';
 
@@ -70,6 +73,84 @@ export async function findOpenBooking(db: Db, identity: { biometricRef?: string;
   return row ? { flightId: row.flight_id as string, passengerId: row.passenger_id as string } : undefined;
 }
 
+/** What travel needs of a child's safeguards: the determination's notes stay in the child's file. */
+function forTravel(recorded: MinorSafeguards): Omit<MinorSafeguards, 'escort'> {
+  const { notes: _notes, ...bestInterests } = recorded.bestInterests;
+  return { bestInterests, familyTracing: recorded.familyTracing, consents: recorded.consents };
+}
+
+/**
+ * The safeguards recorded on a child's case and the escort named there, when `caseId` is the open
+ * case of this child (the same biometric reference or document number); undefined when it is not.
+ * `safeguards` is absent while the case records none.
+ */
+export async function childCaseSafeguards(
+  db: Db,
+  caseId: string,
+  child: { biometricRef?: string; documentNumber?: string },
+): Promise<{ safeguards?: Omit<MinorSafeguards, 'escort'>; escort?: string } | undefined> {
+  const row = await db('cases')
+    .where({ case_id: caseId })
+    .first('stage', 'biometric_ref', 'document_number', db.raw("state->'safeguards' as safeguards"));
+  const theirs = row && samePerson({ biometricRef: row.biometric_ref ?? undefined, documentNumber: row.document_number ?? undefined }, child);
+  if (!theirs || isTerminal(row.stage)) return undefined;
+  const recorded = row.safeguards as MinorSafeguards | null;
+  return recorded ? { safeguards: forTravel(recorded), escort: recorded.escort } : {};
+}
+
+/** The seat the escort already has on this flight: they accompany another child on its manifest. */
+export async function escortSeatOf(db: Db, flightId: string, escort: string): Promise<string | undefined> {
+  const rows: { escort: string; escort_seat: string }[] = await db('flight_passengers')
+    .where({ flight_id: flightId })
+    .whereNull('removed_at')
+    .whereNotNull('escort_seat')
+    .select('escort', 'escort_seat');
+  return rows.find((r) => sameEscort(r.escort, escort))?.escort_seat;
+}
+
+/**
+ * The current safeguards of each unaccompanied minor on the manifest, with the escort it names, for
+ * the lock and the boarding: those recorded on the child's case when the entry follows one (read now,
+ * so that what the case recorded since counts), else those given with the child.
+ */
+export async function boardingSafeguards(db: Db, flightId: string): Promise<ManifestSafeguardFacts> {
+  const rows = await db('flight_passengers as p')
+    .leftJoin('cases as c', 'c.case_id', 'p.safeguards_case_id')
+    .where({ 'p.flight_id': flightId, 'p.unaccompanied_minor': true })
+    .whereNull('p.removed_at')
+    .select('p.passenger_id', 'p.escort', 'p.safeguards', 'p.safeguards_case_id', db.raw("c.state->'safeguards' as case_safeguards"));
+  const facts: ManifestSafeguardFacts = {};
+  for (const r of rows) {
+    const current = (r.safeguards_case_id ? r.case_safeguards : r.safeguards) as MinorSafeguards | null;
+    if (current) facts[r.passenger_id] = { ...forTravel(current), escort: r.escort ?? undefined };
+  }
+  return facts;
+}
+
+/** A live manifest entry as a refresh of its checks needs it: is it a child's, who, and their escort. */
+export async function manifestEntry(db: Db, flightId: string, passengerId: string) {
+  const row = await db('flight_passengers')
+    .where({ flight_id: flightId, passenger_id: passengerId })
+    .whereNull('removed_at')
+    .first('unaccompanied_minor', 'escort', 'biometric_ref', 'document_number');
+  if (!row) return undefined;
+  return {
+    unaccompaniedMinor: row.unaccompanied_minor as boolean,
+    escort: (row.escort as string | null) ?? undefined,
+    biometricRef: (row.biometric_ref as string | null) ?? undefined,
+    documentNumber: (row.document_number as string | null) ?? undefined,
+  };
+}
+
+/** The date of birth of each unaccompanied minor on the manifest, for a new departure time. */
+export async function manifestMinors(db: Db, flightId: string): Promise<{ passengerId: string; dateOfBirth: string }[]> {
+  const rows = await db('flight_passengers')
+    .where({ flight_id: flightId, unaccompanied_minor: true })
+    .whereNull('removed_at')
+    .select('passenger_id', 'date_of_birth');
+  return rows.map((r) => ({ passengerId: r.passenger_id, dateOfBirth: r.date_of_birth }));
+}
+
 type Row = Record<string, unknown>;
 
 
@@ -127,6 +208,8 @@ export function passengerSummary(p: Row) {
     vulnerabilities: p.vulnerabilities,
     unaccompaniedMinor: p.unaccompanied_minor,
     escort: p.escort ?? undefined,
+    safeguards: p.safeguards ?? undefined,
+    safeguardsCaseId: p.safeguards_case_id ?? undefined,
     biometricRef: p.biometric_ref ?? undefined,
     documentNumber: p.document_number ?? undefined,
     checks: { consentSignedAt: iso(p.consent_signed_at), fitToTravelAt: iso(p.fit_to_travel_at), checkedAt: iso(p.checked_at) },

@@ -1,8 +1,10 @@
+import { getFlightState } from '../../workflows/flight-messages';
 import { flightWorkflowId } from '../../workflows/ids';
 import { registrationBody } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 let stack: TestStack;
 let movement: string;
@@ -50,6 +52,31 @@ function passengerBody(overrides: Record<string, unknown> = {}) {
     consentSignedAt: new Date(Date.now() - 24 * HOUR).toISOString(),
     fitToTravelAt: new Date(Date.now() - HOUR).toISOString(),
     ...overrides,
+  };
+}
+
+/** A child's date of birth: `years` old today. */
+const bornYearsAgo = (years: number) => `${new Date().getUTCFullYear() - years}-01-15`;
+
+/** A child as a manifest entry or a registration names them. */
+const childPerson = (givenName: string, years = 14) => ({
+  familyName: 'Diarra',
+  givenName,
+  sex: 'M',
+  dateOfBirth: bornYearsAgo(years),
+  nationality: 'MLI',
+});
+
+/** Safeguards that allow a child to travel (the escort is the manifest entry's). */
+function favourable() {
+  return {
+    bestInterests: {
+      assessedAt: new Date(Date.now() - 7 * DAY).toISOString(),
+      reference: `BID-TIP-${serial}`,
+      determination: 'return_in_best_interests',
+    },
+    familyTracing: { status: 'done', outcome: 'family_found' },
+    consents: { minor: true, guardian: true },
   };
 }
 
@@ -174,12 +201,12 @@ test('bad input is 422 naming the field; a step out of order is 409; a refused s
     .send(passengerBody({ fitToTravelAt: new Date(Date.now() - 80 * HOUR).toISOString() }));
   expect(stale.status).toBe(422);
   expect(stale.body.detail).toMatch(/more than 72h before the scheduled departure/);
-  const minor = await stack.api
-    .post(`/v1/flights/${flightId}/passengers`)
-    .set(auth(movement))
-    .send(passengerBody({ unaccompaniedMinor: true, person: { familyName: 'Sidibé', givenName: 'Oumar', sex: 'M', dateOfBirth: '2011-01-01', nationality: 'MLI' } }));
-  expect(minor.status).toBe(422);
-  expect(minor.body.detail).toMatch(/named escort/);
+  const adult = await stack.api.post(`/v1/flights/${flightId}/passengers`).set(auth(movement)).send(passengerBody({ unaccompaniedMinor: true }));
+  expect(adult.status).toBe(422);
+  expect(adult.body.errors).toEqual([{ path: 'unaccompaniedMinor', message: expect.stringMatching(/must be under 18 on the scheduled departure/) }]);
+  const safeguarded = await stack.api.post(`/v1/flights/${flightId}/passengers`).set(auth(movement)).send(passengerBody({ safeguards: favourable() }));
+  expect(safeguarded.status).toBe(422);
+  expect(safeguarded.body.errors[0]).toEqual({ path: 'safeguards', message: 'only an unaccompanied minor carries safeguards' });
   expect(await stack.db('flight_passengers').where({ flight_id: flightId }).count<{ count: number }[]>({ count: '*' })).toEqual([{ count: 0 }]);
   const history = (await stack.client.workflow.getHandle(flightWorkflowId(flightId)).fetchHistory()).events!.length;
 
@@ -229,3 +256,115 @@ test('movement officers manage flights; others may only read', async () => {
   }
   expect((await stack.api.get(`/v1/flights/00000000-0000-4000-8000-00000000abcd`).set(auth(movement))).status).toBe(404);
 });
+
+/** Locks, departs and lands a flight; resolves with it once closed. */
+async function fly(flightId: string) {
+  await stack.api.post(`/v1/flights/${flightId}/lock`).set(auth(movement)).expect(200);
+  await stack.api
+    .post(`/v1/flights/${flightId}/departure`)
+    .set(auth(movement))
+    .send({ departedAt: new Date(Date.now() - 3 * HOUR).toISOString() })
+    .expect(200);
+  await stack.api
+    .post(`/v1/flights/${flightId}/arrival`)
+    .set(auth(movement))
+    .send({ arrivedAt: new Date(Date.now() - HOUR).toISOString(), centreCode: 'BKO-MMEIA' })
+    .expect(200);
+  return waitForStatus(flightId, 'closed');
+}
+
+test('a child on a charter: refused at lock without safeguards, boards with them, arrives and gets a case as a minor', async () => {
+  const flightId = await planFlight(3);
+  const child = passengerBody({ unaccompaniedMinor: true, person: childPerson('Sekou'), escort: 'Aminata Keita' });
+  const childId = await addPassenger(flightId, child);
+  // A sister with the same escort, spelled another way: the escort takes one seat for both.
+  const sister = await stack.api
+    .post(`/v1/flights/${flightId}/passengers`)
+    .set(auth(movement))
+    .send(
+      passengerBody({ unaccompaniedMinor: true, person: { ...childPerson('Awa', 12), sex: 'F' }, escort: '  aminata KEITA ', safeguards: favourable() }),
+    );
+  expect(sister.status).toBe(201);
+  expect(sister.body).toMatchObject({ passengerCount: 2, seatsTaken: 3, capacity: 3 });
+  const full = await stack.api.post(`/v1/flights/${flightId}/passengers`).set(auth(movement)).send(passengerBody());
+  expect(full.status).toBe(409);
+  expect(full.body.detail).toMatch(/full \(capacity 3\)/);
+
+  const refused = await stack.api.post(`/v1/flights/${flightId}/lock`).set(auth(movement));
+  expect(refused.status).toBe(422);
+  expect(refused.body.detail).toContain(childId);
+  expect(refused.body.failures).toEqual([
+    {
+      passengerId: childId,
+      problems: [expect.stringMatching(/^an unaccompanied minor cannot travel before: a best-interests determination in favour of return, /)],
+    },
+  ]);
+
+  const checks = await stack.api.put(`/v1/flights/${flightId}/passengers/${childId}/checks`).set(auth(movement)).send({ safeguards: favourable() });
+  expect(checks.status).toBe(200);
+  const closed = await fly(flightId);
+  expect(closed.cases).toEqual({ opened: 2, attached: 0, unresolved: 0 });
+  const entry = closed.passengers.find((p: { passengerId: string }) => p.passengerId === childId);
+  expect(entry).toMatchObject({ escort: 'Aminata Keita', safeguards: { consents: { minor: true, guardian: true } }, caseOutcome: 'opened' });
+  const caseIds = closed.passengers.map((p: { caseId: string }) => p.caseId);
+  const cases = await stack.db('cases').whereIn('case_id', caseIds).select('minor');
+  expect(cases).toHaveLength(2);
+  expect(cases.every((c) => c.minor === true)).toBe(true);
+  // The flight's workflow kept the determinations' references, and none of the children's or escort's names.
+  const state = await stack.client.workflow.getHandle(flightWorkflowId(flightId)).query(getFlightState);
+  expect(state.passengers.find((p) => p.passengerId === childId)?.safeguards).toEqual({ reference: expect.stringMatching(/^BID-TIP-/) });
+  expect(JSON.stringify(state)).not.toMatch(/Aminata|aminata|Sekou|Diarra|family_found/);
+}, 60_000);
+
+test("a child who already has a case boards on the case's safeguards, read again at lock", async () => {
+  const registered = registrationBody({ person: childPerson('Oumar', 15), unaccompaniedMinor: true });
+  const caseRes = await stack.api.post('/v1/cases').set(auth(officer)).send(registered);
+  expect(caseRes.status).toBe(201);
+  const caseId = caseRes.body.caseId as string;
+  const flightId = await planFlight(5);
+  const body = passengerBody({
+    unaccompaniedMinor: true,
+    person: childPerson('Oumar', 15),
+    biometricRef: registered.biometricRef,
+    caseId,
+    escort: 'Moussa Traoré',
+  });
+  // Another person's open case is not this child's.
+  const someoneElse = await stack.api
+    .post(`/v1/flights/${flightId}/passengers`)
+    .set(auth(movement))
+    .send({ ...body, biometricRef: `${registered.biometricRef}-X` });
+  expect(someoneElse.status).toBe(422);
+  expect(someoneElse.body.errors[0].path).toBe('caseId');
+  const childId = await addPassenger(flightId, body);
+
+  // The case records no safeguards yet: the lock refuses the child.
+  const refused = await stack.api.post(`/v1/flights/${flightId}/lock`).set(auth(movement));
+  expect(refused.status).toBe(422);
+  expect(refused.body.failures.map((f: { passengerId: string }) => f.passengerId)).toEqual([childId]);
+  await stack.api.post(`/v1/cases/${caseId}/minor-safeguards`).set(auth(officer)).send(favourable()).expect(200);
+
+  const closed = await fly(flightId);
+  expect(closed.cases).toEqual({ opened: 0, attached: 1, unresolved: 0 });
+  expect(closed.passengers[0]).toMatchObject({ passengerId: childId, safeguardsCaseId: caseId, caseId, caseOutcome: 'attached' });
+}, 60_000);
+
+test('a second return through a charter: a person whose case closed comes back in a new case linked to it', async () => {
+  const registered = registrationBody();
+  const first = await stack.api.post('/v1/cases').set(auth(officer)).send(registered);
+  expect(first.status).toBe(201);
+  const earlier = first.body.caseId as string;
+  const supervisor = await stack.token('supervisor', { sub: 'fatou', centres: ['BKO-MMEIA'] });
+  await stack.api.post(`/v1/cases/${earlier}/closure`).set(auth(supervisor)).send({ reason: 'moved_away' }).expect(200);
+  expect((await stack.db('cases').where({ case_id: earlier }).first('stage')).stage).toBe('closed');
+
+  const flightId = await planFlight(3);
+  const passengerId = await addPassenger(flightId, passengerBody({ biometricRef: registered.biometricRef }));
+  const closed = await fly(flightId);
+  expect(closed.cases).toEqual({ opened: 1, attached: 0, unresolved: 0 });
+  const entry = closed.passengers.find((p: { passengerId: string }) => p.passengerId === passengerId);
+  expect(entry).toMatchObject({ caseOutcome: 'opened', caseNote: `second return: the earlier case is ${earlier}` });
+  expect(entry.caseId).not.toBe(earlier);
+  const again = await stack.db('cases').where({ case_id: entry.caseId }).first('previous_case_id', 'second_return', 'stage', 'flight_id');
+  expect(again).toEqual({ previous_case_id: earlier, second_return: true, stage: 'registered', flight_id: flightId });
+}, 60_000);

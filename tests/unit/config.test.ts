@@ -121,6 +121,18 @@ describe('loadConfig overrides', () => {
     expect(config.SLA_RECEPTION).toBe(20_000);
   });
 
+  it('the monitoring early window, the programme window and the cash-grant cap are configuration', () => {
+    const policy = loadConfig({
+      MONITORING_EARLY_WINDOW: '0s',
+      PROGRAMME_STARTS_ON: '2017-05-17',
+      PROGRAMME_ENDS_ON: '2020-12-31',
+      ARRIVAL_CASH_GRANT_CAP_XOF: '100000',
+    }).casePolicy;
+    expect(policy).toMatchObject({ monitoringEarlyWindowMs: 0, programmeWindow: { startsOn: '2017-05-17', endsOn: '2020-12-31' }, cashGrantCapXof: 100_000 });
+    expect(() => loadConfig({ SLA_PLANNING: '0s' })).toThrow(/SLA_PLANNING/);
+    expect(() => loadConfig({ PROGRAMME_ENDS_ON: '31/12/2020' })).toThrow(/PROGRAMME_ENDS_ON/);
+  });
+
   it('MONITORING_VISITS sets the visit offsets', () => {
     expect(loadConfig({ MONITORING_VISITS: '20s,40s,1m' }).casePolicy.monitoringVisitOffsetsMs).toEqual([
       20_000, 40_000, 60_000,

@@ -5,7 +5,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { type FlightActivities, openWithHeartbeats, passengerCaseId } from '../../activities/flight-activities';
-import type { FlightPolicy } from '../../domain/flight';
+import { type FlightPlan, type FlightPolicy, type FlightState, newFlightState } from '../../domain/flight';
+import type { MinorSafeguards } from '../../domain/minor-safeguards';
 import { charterFlight } from '../../workflows/flight';
 import { awaitFlightRecorded, flightUpdates, getFlightState, type PassengerInput } from '../../workflows/flight-messages';
 import { FlightOverdue } from '../../workflows/search-attributes';
@@ -84,7 +85,7 @@ async function refusal(update: Promise<unknown>): Promise<{ message: string; typ
 }
 
 type FlightHandle = WorkflowHandle<typeof charterFlight>;
-type Start = (plan?: { capacity?: number; departsInMs?: number }) => Promise<FlightHandle>;
+type Start = (plan?: { capacity?: number; departsInMs?: number; carried?: (plan: FlightPlan) => FlightState }) => Promise<FlightHandle>;
 
 /** Runs `body` with a worker on its own task queue, then terminates the flights it started. */
 async function withWorker<T>(activities: FlightActivities, body: (start: Start) => Promise<T>): Promise<T> {
@@ -93,24 +94,21 @@ async function withWorker<T>(activities: FlightActivities, body: (start: Start) 
   const start: Start = async (plan = {}) => {
     const flightId = randomUUID();
     const now = await env.currentTimeMs();
+    const flightPlan: FlightPlan = {
+      flightId,
+      flightNumber: '5A 1033',
+      origin: 'LBY-TIP',
+      destination: 'MLI-BKO',
+      scheduledDeparture: new Date(now + (plan.departsInMs ?? DAY)).toISOString(),
+      capacity: plan.capacity ?? 160,
+      createdBy: officer.sub,
+      createdAt: new Date(now).toISOString(),
+    };
     const handle = await env.client.workflow.start(charterFlight, {
       workflowId: `flight:${flightId}`,
       taskQueue,
-      args: [
-        {
-          policy,
-          plan: {
-            flightId,
-            flightNumber: '5A 1033',
-            origin: 'LBY-TIP',
-            destination: 'MLI-BKO',
-            scheduledDeparture: new Date(now + (plan.departsInMs ?? DAY)).toISOString(),
-            capacity: plan.capacity ?? 160,
-            createdBy: officer.sub,
-            createdAt: new Date(now).toISOString(),
-          },
-        },
-      ],
+      // A carried-over state stands for a flight that continued as new from an older run.
+      args: [plan.carried ? { policy, state: plan.carried(flightPlan) } : { policy, plan: flightPlan }],
     });
     started.push(handle);
     await handle.executeUpdate(awaitFlightRecorded);
@@ -194,18 +192,109 @@ test(`a fit-to-travel check older than the window before departure is refused`, 
   });
 });
 
-test('an unaccompanied minor boards only with a named escort', async () => {
+test('an unaccompanied minor boards only on safeguards that allow travel, and the flight keeps none of their story', async () => {
   const { activities } = fakeActivities();
   await withWorker(activities, async (start) => {
     const handle = await start();
     const now = await env.currentTimeMs();
-    const minor = { unaccompaniedMinor: true, person: { familyName: 'Diarra', givenName: 'Sekou', sex: 'M' as const, dateOfBirth: '2010-02-01', nationality: 'MLI' } };
-    expect((await refusal(add(handle, passenger(now, minor)))).message).toMatch(/an unaccompanied minor needs a named escort/);
-    await add(handle, passenger(now, { ...minor, escort: 'Aminata Keita (IOM escort)' }));
+    const given = {
+      bestInterests: { assessedAt: new Date(now - 7 * DAY).toISOString(), reference: 'BID-TIP-0412', determination: 'return_in_best_interests' as const },
+      familyTracing: { status: 'in_progress' as const },
+      consents: { minor: true, guardian: true },
+    };
+    const minor = passenger(now, {
+      unaccompaniedMinor: true,
+      person: { familyName: 'Diarra', givenName: 'Sekou', sex: 'M', dateOfBirth: '2010-02-01', nationality: 'MLI' },
+      escort: 'Aminata Keita (IOM escort)',
+      escortSeat: randomUUID(),
+      safeguards: given,
+    });
+    // The seat is held while tracing goes on; boarding is what the safeguards decide.
+    await add(handle, minor);
+    const lock = (safeguards?: Record<string, MinorSafeguards>) =>
+      handle.executeUpdate(flightUpdates.lockManifest, { args: [{ actor: officer, safeguards }] });
+    const unknown = await refusal(lock());
+    expect(unknown.type).toBe('rule_violation');
+    expect(unknown.details[0]).toEqual([
+      { passengerId: minor.passengerId, problems: [expect.stringMatching(/^an unaccompanied minor cannot travel before: a best-interests/)] },
+    ]);
+    const tracing = await refusal(lock({ [minor.passengerId]: { ...given, escort: minor.escort } }));
+    expect(tracing.message).toBe(
+      `1 passenger cannot board now: ${minor.passengerId} (an unaccompanied minor cannot travel before: ` +
+        'family tracing that allows return (family found, or alternative care documented))',
+    );
+
+    const traced = { ...given, familyTracing: { status: 'done' as const, outcome: 'family_found' as const } };
+    await handle.executeUpdate(flightUpdates.updatePassengerChecks, {
+      args: [{ actor: officer, passengerId: minor.passengerId, safeguards: traced }],
+    });
+    expect((await lock({ [minor.passengerId]: { ...traced, escort: minor.escort } })).status).toBe('locked');
     const view = await handle.query(getFlightState);
-    expect(view.passengers[0]).toMatchObject({ unaccompaniedMinor: true, escortNamed: true });
-    // The escort's name stays out of the workflow's state.
-    expect(JSON.stringify(view)).not.toContain('Aminata');
+    expect(view.passengers[0]).toMatchObject({ unaccompaniedMinor: true, escortNamed: true, safeguards: { reference: 'BID-TIP-0412' } });
+    // Names, the date of birth, the escort and the tracing stay out of the workflow's state.
+    expect(JSON.stringify(view)).not.toMatch(/Aminata|Sekou|Diarra|2010-02-01|family_found|in_progress/);
+  });
+});
+
+test('escorts take seats: one per escort, however many children they accompany', async () => {
+  const { activities } = fakeActivities();
+  await withWorker(activities, async (start) => {
+    const handle = await start({ capacity: 4 });
+    const now = await env.currentTimeMs();
+    const aminata = randomUUID();
+    const child = (escortSeat: string) =>
+      passenger(now, {
+        unaccompaniedMinor: true,
+        person: { familyName: 'Diarra', givenName: 'Awa', sex: 'F', dateOfBirth: '2009-06-01', nationality: 'MLI' },
+        escort: 'Aminata Keita',
+        escortSeat,
+      });
+    await add(handle, child(aminata));
+    expect((await add(handle, child(aminata))).seatsTaken).toBe(3);
+    const refused = await refusal(add(handle, child(randomUUID())));
+    expect(refused).toMatchObject({ type: 'stage_conflict', message: expect.stringMatching(/the flight is full \(capacity 4\)/) });
+    expect((await add(handle, passenger(now))).seatsTaken).toBe(4);
+  });
+});
+
+test('a flight carried over from before the safeguards still runs: its minor boards once the safeguards are given', async () => {
+  const { activities } = fakeActivities();
+  await withWorker(activities, async (start) => {
+    const now = await env.currentTimeMs();
+    const minorId = randomUUID();
+    // The state as the first rules left it: a minor with a named escort, no safeguards and no escort seat.
+    const carried = (plan: FlightPlan): FlightState => ({
+      ...newFlightState(plan),
+      status: 'manifest_open',
+      seq: 1,
+      passengers: [
+        {
+          passengerId: minorId,
+          nationality: 'MLI',
+          consentSignedAt: new Date(now - DAY).toISOString(),
+          fitToTravelAt: new Date(now - HOUR).toISOString(),
+          unaccompaniedMinor: true,
+          escortNamed: true,
+          biometricRef: 'BIO-WF-CARRIED',
+          addedAt: new Date(now - HOUR).toISOString(),
+        },
+      ],
+    });
+    const handle = await start({ capacity: 2, carried });
+    // Its escort counts as a seat of its own: the flight is full.
+    expect((await refusal(add(handle, passenger(now)))).message).toMatch(/the flight is full \(capacity 2\)/);
+    const safeguards = {
+      bestInterests: { assessedAt: new Date(now - DAY).toISOString(), reference: 'BID-OLD-1', determination: 'return_in_best_interests' as const },
+      familyTracing: { status: 'done' as const, outcome: 'family_found' as const },
+      consents: { minor: true, guardian: true },
+    };
+    const lock = (facts: Record<string, MinorSafeguards>) =>
+      handle.executeUpdate(flightUpdates.lockManifest, { args: [{ actor: officer, safeguards: facts }] });
+    expect((await refusal(lock({}))).details[0]).toEqual([{ passengerId: minorId, problems: [expect.stringMatching(/cannot travel before/)] }]);
+    await handle.executeUpdate(flightUpdates.updatePassengerChecks, {
+      args: [{ actor: officer, passengerId: minorId, safeguards, escort: 'Oumou Sangaré', escortSeat: randomUUID() }],
+    });
+    expect((await lock({ [minorId]: { ...safeguards, escort: 'Oumou Sangaré' } })).status).toBe('locked');
   });
 });
 
