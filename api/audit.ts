@@ -3,7 +3,7 @@ import { storableCopy } from '../platform/storable';
 import { appendAuditEntry, type AuditOutcome } from '../db/queries/audit';
 import type { Caller } from './auth';
 import type { ApiDeps } from './deps';
-import { HttpProblem } from './problem';
+import { knownProblem } from './problem';
 import type { RouteSpec } from './route';
 
 /** What an audited route reads or writes: the object type, and where its id is found. */
@@ -41,7 +41,8 @@ export function auditOutcome(status: number, target: AuditTarget, params: Record
   return status >= 500 ? 'failed' : 'rejected';
 }
 
-export const statusOf = (error: unknown) => (error instanceof HttpProblem ? error.status : 500);
+/** The status the client is answered with for an error, so the audit row and the answer agree (503, not 500). */
+export const statusOf = (error: unknown, req: Request) => knownProblem(error, req)?.status ?? 500;
 
 const MAX_TEXT = 200;
 /** Audit text is clipped, and made storable: a refused NUL or lone surrogate is still audited. */

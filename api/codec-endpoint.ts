@@ -75,7 +75,7 @@ export function codecRouter(deps: ApiDeps): Router {
         await recordAccess(deps, req, spec, target, 200, { caller });
         res.json({ payloads: result.map(toJson) });
       } catch (error) {
-        await recordAccess(deps, req, spec, target, statusOf(error), { caller }).catch((auditError) =>
+        await recordAccess(deps, req, spec, target, statusOf(error, req), { caller }).catch((auditError) =>
           req.log?.error({ err: auditError }, 'audit row not written'),
         );
         throw error;

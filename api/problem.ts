@@ -106,8 +106,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       p = problem(500, 'Something went wrong on our side; the request id identifies it in the logs');
     } else if (p.status === 503) {
       logger.warn({ err: error, reqId: req.id }, 'dependency unavailable');
-      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
+    // Unavailable: come back in a few seconds; a request still running under the same Idempotency-Key: likewise.
+    const retryAfter = p.status === 503 ? RETRY_AFTER_SECONDS : (p.extra.retryAfterSeconds as number | undefined);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res
       .status(p.status)
       .type('application/problem+json')

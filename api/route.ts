@@ -110,7 +110,7 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
     } catch (error) {
       if (target) {
         // A refused or failed attempt is audited too; the audit write failing must not hide the answer.
-        await recordAccess(deps, req, spec, target, statusOf(error), { caller }).catch((auditError) =>
+        await recordAccess(deps, req, spec, target, statusOf(error, req), { caller }).catch((auditError) =>
           req.log?.error({ err: auditError }, 'audit row not written'),
         );
       }

@@ -37,15 +37,21 @@ async function main() {
     await post(`/v1/cases/${full}/eligibility`, { decision: 'eligible', criteria, reason: 'ok' });
     await post(`/v1/cases/${full}/plan`, { type: 'collective', projectId: 'COOP-KAYES-01', sector: 'market gardening', budgetXof: 400_000, dimensions: ['economic'] });
     await post(`/v1/cases/${full}/approvals`, { subject: 'plan', decision: 'approved' }, supervisor);
-    await post(`/v1/cases/${full}/tranches`, { amountXof: 400_000, vendor: 'Agro Kayes', items: [{ description: 'seeds', quantity: 10 }] });
+    const admin = await stack.token('admin', { sub: 'ada' });
+    const { vendorId } = await post('/v1/vendors', { name: 'Agro Kayes', region: 'Kayes' }, admin);
+    await post(`/v1/cases/${full}/tranches`, { amountXof: 400_000, vendorId, items: [{ description: 'seeds', quantity: 10, unitCostXof: 40_000 }] });
     await post(`/v1/cases/${full}/approvals`, { subject: 'tranche', ref: 1, decision: 'approved' }, supervisor);
-    await post(`/v1/cases/${full}/tranches/1/payment`, {});
+    await post(`/v1/cases/${full}/tranches/1/payment`, { reference: 'RCPT-0001' });
     await post(`/v1/cases/${full}/monitoring-visits`, { visitedAt: now(), scores: { economic: 0.5, social: 0.7, psychosocial: 0.9 } });
     await post(`/v1/cases/${full}/monitoring-visits`, { visitedAt: now(), scores: { economic: 0.7, social: 0.7, psychosocial: 0.9 } });
 
-    // An onward-return case closed by a supervisor.
+    // An onward-return case closed by a supervisor, reopened by another, and closed again.
     const { caseId: onward } = await post('/v1/cases', registrationBody({ person: { nationality: 'NER' } }));
     await post(`/v1/cases/${onward}/reception`, { centreCode: 'BKO-MMEIA' });
+    await post(`/v1/cases/${onward}/closure`, { reason: 'unreachable' }, supervisor);
+    await stack.client.workflow.getHandle(caseWorkflowId(onward)).result();
+    const mariam = await stack.token('supervisor', { sub: 'mariam' });
+    await post(`/v1/cases/${onward}/reopening`, { reason: 'back in touch' }, mariam);
     await post(`/v1/cases/${onward}/closure`, { reason: 'withdrew' }, supervisor);
 
     // A charter flight: three passengers, one no-show, arrival opening two cases.

@@ -14,13 +14,23 @@ import {
 } from '../../db/queries/flights';
 import { isMinorOn } from '../../domain/age';
 import type { Actor } from '../../domain/case-state';
-import type { FlightPlan, FlightPolicy, FlightStatus as Status, PassengerIdentity } from '../../domain/flight';
+import type {
+  FlightPlan,
+  FlightPolicy,
+  FlightStatus as Status,
+  PassengerIdentity,
+} from '../../domain/flight';
 import { isFinished, PRE_DEPARTURE } from '../../domain/flight';
 import type { MinorSafeguards } from '../../domain/minor-safeguards';
 import { ROLES } from '../../domain/reference';
 import type { Config } from '../../platform/config';
 import { charterFlight } from '../../workflows/flight';
-import { awaitFlightRecorded, type FlightSummary, flightUpdates, type MinorOnBoard } from '../../workflows/flight-messages';
+import {
+  awaitFlightRecorded,
+  type FlightSummary,
+  flightUpdates,
+  type MinorOnBoard,
+} from '../../workflows/flight-messages';
 import { flightWorkflowId } from '../../workflows/ids';
 import { FlightId, FlightOverdue, FlightStatus } from '../../workflows/search-attributes';
 import type { Caller } from '../auth';
@@ -82,7 +92,12 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
 async function flightRow(
   deps: ApiDeps,
   flightId: string,
-): Promise<{ status: Status; scheduled_departure: Date; arrived_at: Date | null; centre_code: string | null }> {
+): Promise<{
+  status: Status;
+  scheduled_departure: Date;
+  arrived_at: Date | null;
+  centre_code: string | null;
+}> {
   const row = await deps
     .db('flights')
     .where({ flight_id: flightId })
@@ -108,7 +123,12 @@ async function minorOnBoard(
     const recorded = await childCaseSafeguards(deps.db, given.caseId, child);
     if (!recorded) {
       throw problem(422, `case ${given.caseId} is not this child's open case`, {
-        errors: [{ path: 'caseId', message: 'must be the open case of the same person (biometricRef or documentNumber)' }],
+        errors: [
+          {
+            path: 'caseId',
+            message: 'must be the open case of the same person (biometricRef or documentNumber)',
+          },
+        ],
       });
     }
     safeguards = recorded.safeguards;
@@ -129,6 +149,8 @@ async function runFlightStep<K extends keyof Updates>(
   flightId: string,
   name: K,
   input: Omit<ArgsOf<K>, 'actor'>,
+  /** The Update ID: the same for a retry with the same Idempotency-Key, so Temporal applies the step once. */
+  updateId?: string,
 ): Promise<FlightSummary> {
   const row = await flightRow(deps, flightId);
   if (isFinished(row.status)) throw problem(409, `the flight is ${row.status}`, { flightId });
@@ -138,6 +160,7 @@ async function runFlightStep<K extends keyof Updates>(
     return await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
       handle.executeUpdate(flightUpdates[name] as Updates['lockManifest'], {
         args: [{ ...input, actor } as never],
+        updateId,
       }),
     );
   } catch (error) {
@@ -148,7 +171,11 @@ async function runFlightStep<K extends keyof Updates>(
 function flightProblem(error: unknown, flightId: string): unknown {
   // A refused lock lists the failing passengers; a lost booking race names the other flight.
   return updateProblem(error, { noun: 'flight', ids: { flightId } }, (details) =>
-    Array.isArray(details) ? { failures: details } : details && typeof details === 'object' ? { bookedOn: details } : {},
+    Array.isArray(details)
+      ? { failures: details }
+      : details && typeof details === 'object'
+        ? { bookedOn: details }
+        : {},
   );
 }
 
@@ -173,10 +200,15 @@ function flightStepRoute<B extends z.ZodType, K extends keyof Updates>(spec: {
     params: FlightIdParams,
     body: spec.body,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
-      const safeguards = spec.boarding ? { safeguards: await boardingSafeguards(deps.db, params.flightId) } : {};
+    async handler({ params, body, caller, deps, operation }) {
+      const safeguards = spec.boarding
+        ? { safeguards: await boardingSafeguards(deps.db, params.flightId) }
+        : {};
       const input = { ...(body ?? {}), ...safeguards } as Omit<ArgsOf<K>, 'actor'>;
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, spec.step, input) };
+      return {
+        status: 200,
+        body: await runFlightStep(deps, caller, params.flightId, spec.step, input, operation.id),
+      };
     },
   });
 }
@@ -192,8 +224,9 @@ export const flightRoutes = [
     roles: MANAGERS,
     body: FlightPlanSchema,
     responses: { 201: { description: 'Flight planned; its workflow runs', schema: CreatedFlight } },
-    async handler({ body, caller, deps }) {
-      const flightId = randomUUID();
+    async handler({ body, caller, deps, operation }) {
+      // With an Idempotency-Key the flight id is the operation's: a retry finds the flight it planned.
+      const flightId = operation.id;
       await startFlight(deps.temporal, deps.config, {
         ...body,
         flightId,
@@ -262,13 +295,13 @@ export const flightRoutes = [
         }),
       },
     },
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const flight = await flightRow(deps, params.flightId);
       const tooOld = minorAtDeparture(body, flight.scheduled_departure.toISOString());
       if (tooOld.length) throw problem(422, tooOld[0].message, { errors: tooOld });
       // The partial unique index settles a race; this answers the common case before the workflow is asked.
       const booked = await findOpenBooking(deps.db, body);
-      if (booked) {
+      if (booked && booked.passengerId !== operation.id) {
         throw problem(
           409,
           `the same person is already on ${booked.flightId === params.flightId ? 'this manifest' : `open flight ${booked.flightId}`}`,
@@ -278,12 +311,22 @@ export const flightRoutes = [
           },
         );
       }
-      const passengerId = randomUUID();
+      // With an Idempotency-Key the passenger id is the operation's: a retry finds the entry it added.
+      const passengerId = operation.id;
       const { safeguards, caseId, ...passenger } = body;
-      const minor = body.unaccompaniedMinor ? await minorOnBoard(deps, params.flightId, body, { safeguards, caseId, escort: body.escort }) : {};
-      const view = await runFlightStep(deps, caller, params.flightId, 'addPassenger', {
-        passenger: { ...passenger, ...minor, passengerId },
-      });
+      const minor = body.unaccompaniedMinor
+        ? await minorOnBoard(deps, params.flightId, body, { safeguards, caseId, escort: body.escort })
+        : {};
+      const view = await runFlightStep(
+        deps,
+        caller,
+        params.flightId,
+        'addPassenger',
+        {
+          passenger: { ...passenger, ...minor, passengerId },
+        },
+        operation.id,
+      );
       return {
         status: 201,
         headers: { Location: `/v1/flights/${params.flightId}/passengers/${passengerId}` },
@@ -307,12 +350,19 @@ export const flightRoutes = [
     roles: MANAGERS,
     params: PassengerParams,
     responses: STEP_RESPONSES,
-    async handler({ params, caller, deps }) {
+    async handler({ params, caller, deps, operation }) {
       return {
         status: 200,
-        body: await runFlightStep(deps, caller, params.flightId, 'removePassenger', {
-          passengerId: params.passengerId,
-        }),
+        body: await runFlightStep(
+          deps,
+          caller,
+          params.flightId,
+          'removePassenger',
+          {
+            passengerId: params.passengerId,
+          },
+          operation.id,
+        ),
       };
     },
   }),
@@ -326,24 +376,40 @@ export const flightRoutes = [
     params: PassengerParams,
     body: PassengerChecksSchema,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const { safeguards, caseId, ...checks } = body;
       const entry = await manifestEntry(deps.db, params.flightId, params.passengerId);
       if ((safeguards || caseId) && entry && !entry.unaccompaniedMinor) {
         throw problem(422, 'only an unaccompanied minor carries safeguards', {
-          errors: [{ path: safeguards ? 'safeguards' : 'caseId', message: 'only an unaccompanied minor carries safeguards' }],
+          errors: [
+            {
+              path: safeguards ? 'safeguards' : 'caseId',
+              message: 'only an unaccompanied minor carries safeguards',
+            },
+          ],
         });
       }
       // A child's new safeguards or escort come with the escort's seat; the escort already named stays.
       const minor =
         entry?.unaccompaniedMinor && (safeguards || caseId || checks.escort)
-          ? await minorOnBoard(deps, params.flightId, entry, { safeguards, caseId, escort: checks.escort ?? entry.escort })
+          ? await minorOnBoard(deps, params.flightId, entry, {
+              safeguards,
+              caseId,
+              escort: checks.escort ?? entry.escort,
+            })
           : {};
-      const view = await runFlightStep(deps, caller, params.flightId, 'updatePassengerChecks', {
-        passengerId: params.passengerId,
-        ...checks,
-        ...minor,
-      });
+      const view = await runFlightStep(
+        deps,
+        caller,
+        params.flightId,
+        'updatePassengerChecks',
+        {
+          passengerId: params.passengerId,
+          ...checks,
+          ...minor,
+        },
+        operation.id,
+      );
       return { status: 200, body: view };
     },
   }),
@@ -357,18 +423,28 @@ export const flightRoutes = [
     params: FlightIdParams,
     body: RescheduleSchema,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       // An unaccompanied minor must still be one on the new departure.
       const flight = await flightRow(deps, params.flightId);
-      const minors = PRE_DEPARTURE.includes(flight.status) ? await manifestMinors(deps.db, params.flightId) : [];
+      const minors = PRE_DEPARTURE.includes(flight.status)
+        ? await manifestMinors(deps.db, params.flightId)
+        : [];
       const grownUp = minors.filter((m) => !isMinorOn(m.dateOfBirth, body.scheduledDeparture));
       if (grownUp.length) {
         const ids = grownUp.map((m) => m.passengerId).join(', ');
         throw problem(422, `unaccompanied minors would be 18 by the new departure: ${ids}`, {
-          errors: [{ path: 'scheduledDeparture', message: `unaccompanied minors on the manifest would be 18 by then: ${ids}` }],
+          errors: [
+            {
+              path: 'scheduledDeparture',
+              message: `unaccompanied minors on the manifest would be 18 by then: ${ids}`,
+            },
+          ],
         });
       }
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'reschedule', body) };
+      return {
+        status: 200,
+        body: await runFlightStep(deps, caller, params.flightId, 'reschedule', body, operation.id),
+      };
     },
   }),
 
@@ -404,7 +480,7 @@ export const flightRoutes = [
           "The flight arrived; each boarded passenger's case opens, and the flight closes once every one exists",
       },
     },
-    async handler({ params, body, caller, deps }) {
+    async handler({ params, body, caller, deps, operation }) {
       const row = await flightRow(deps, params.flightId);
       // The same arrival sent again after the flight closed: nothing to do, and nothing new is opened.
       const repeat =
@@ -412,7 +488,10 @@ export const flightRoutes = [
         row.arrived_at?.getTime() === Date.parse(body.arrivedAt) &&
         row.centre_code === body.centreCode;
       if (repeat) return { status: 200, body: await flightDetail(deps.db, params.flightId) };
-      return { status: 200, body: await runFlightStep(deps, caller, params.flightId, 'recordArrival', body) };
+      return {
+        status: 200,
+        body: await runFlightStep(deps, caller, params.flightId, 'recordArrival', body, operation.id),
+      };
     },
   }),
 

@@ -214,3 +214,37 @@ test('a NUL in a path parameter is refused with 400 and audited like any refusal
   const row = await stack.db('audit_log').where({ route: 'GET /v1/cases/:caseId', object_id: '\uFFFD' }).orderBy('id', 'desc').first();
   expect(row).toMatchObject({ outcome: 'rejected', http_status: 400, actor_sub: 'awa' });
 });
+
+test('a flight planned and a passenger added with an Idempotency-Key are created once, however often retried', async () => {
+  const movement = await stack.token('movement_officer', { sub: 'moussa' });
+  const plan = {
+    flightNumber: '5A 1033',
+    origin: 'LBY-TIP',
+    destination: 'MLI-BKO',
+    scheduledDeparture: new Date(Date.now() + 2 * 3_600_000).toISOString(),
+    capacity: 10,
+  };
+  const planned = () => stack.api.post('/v1/flights').set(auth(movement)).set('Idempotency-Key', 'flight-1').send(plan);
+  const first = await planned();
+  expect(first.status).toBe(201);
+  expect((await planned()).body.flightId).toBe(first.body.flightId);
+  expect(Number((await stack.db('flights').where({ flight_number: '5A 1033' }).count({ n: '*' }))[0].n)).toBe(1);
+
+  const passenger = {
+    person: { familyName: 'Konaté', givenName: 'Bakary', sex: 'M', dateOfBirth: '1994-05-20', nationality: 'MLI' },
+    vulnerabilities: [],
+    unaccompaniedMinor: false,
+    biometricRef: `IDEM-${Date.now()}`,
+    consentSignedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    fitToTravelAt: new Date(Date.now() - 3_600_000).toISOString(),
+  };
+  const add = () => stack.api.post(`/v1/flights/${first.body.flightId}/passengers`).set(auth(movement)).set('Idempotency-Key', 'passenger-1').send(passenger);
+  const added = await add();
+  expect(added.status).toBe(201);
+  // The answer was lost: the retry names the same passenger, and the manifest holds them once.
+  await stack.db('idempotent_requests').where({ idem_key: 'passenger-1' }).delete();
+  const retried = await add();
+  expect(retried.status).toBe(201);
+  expect(retried.body.passengerId).toBe(added.body.passengerId);
+  expect(Number((await stack.db('flight_passengers').where({ flight_id: first.body.flightId }).count({ n: '*' }))[0].n)).toBe(1);
+});

@@ -132,7 +132,7 @@ test('reminders go out at 7, 14 and 21 days, the escalation a week after the thi
     expect(description.typedSearchAttributes.get(TravelDocStatus)).toBe('sent');
 
     // Repeated escalation at the interval, each with its own key, while the embassy stays silent.
-    await env.sleep(14 * DAY - 60_000);
+    await env.sleep(14 * DAY - 2 * 60_000);
     expect(calls.mail).toHaveLength(5);
     await env.sleep(2 * 60_000);
     await env.sleep(14 * DAY);
@@ -314,15 +314,18 @@ test('a document that lapses before the departure is recorded with its conflict 
   });
 });
 
-test('a refused request no longer moves its departure', async () => {
-  const { activities } = recordingActivities();
+test('a case that waits at travel_document on a lapsing document has it renewed: the person is still here', async () => {
+  const { calls, activities } = recordingActivities({ stage: 'travel_document', holdsRequest: true });
   await withWorker(activities, async (start) => {
-    const handle = await start();
+    const now = await env.currentTimeMs();
+    const handle = await start(isoDate(now + 45 * DAY));
     await settle(handle, (s) => s.status === 'sent');
-    await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'no' }, round: 0 }] });
-    await expect(
-      handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: isoDate((await env.currentTimeMs()) + 30 * DAY) }] }),
-    ).rejects.toMatchObject({ cause: { type: 'stage_conflict' } });
+    await handle.executeUpdate(answerTravelDocumentRequest, {
+      args: [{ answer: { decision: 'issued', documentNumber: 'LP-30', validUntil: isoDate(now + 30 * DAY) }, round: 0 }],
+    });
+    await env.sleep(24 * DAY);
+    expect(await settle(handle, (s) => s.status === 'renewal_requested')).toMatchObject({ round: 1, finished: false });
+    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:renewal:1:officer', 'traveldoc:R:renewal:1']);
   });
 });
 
@@ -336,6 +339,10 @@ test('an outcome the case refuses for now is offered again with backoff, then ra
     await env.sleep(12 * 3_600_000);
     expect(calls.told.length).toBeGreaterThan(5);
     expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
+    // Refused, the request no longer leads to a departure: its departure does not move.
+    await expect(
+      handle.executeUpdate(movePlannedDeparture, { args: [{ actor: officer, plannedDeparture: isoDate((await env.currentTimeMs()) + 30 * DAY) }] }),
+    ).rejects.toMatchObject({ cause: { type: 'stage_conflict', message: expect.stringMatching(/request is refused/) } });
 
     await env.sleep(DAY);
     const final = await settle(handle, (s) => s.finished);
@@ -363,7 +370,9 @@ test('a case that takes the outcome on a later offer is told, and no one else is
     await settle(handle, (s) => s.status === 'sent');
     await handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: { decision: 'refused', reason: 'no' }, round: 0 }] });
     await env.sleep(10 * 60_000);
-    expect(await settle(handle, (s) => s.finished)).toMatchObject({ caseToldOf: '0:refused', outcomeRaised: undefined });
+    const final = await settle(handle, (s) => s.finished);
+    expect(final.caseToldOf).toBe('0:refused');
+    expect(final.outcomeRaised).toBeUndefined();
     expect(calls.told).toHaveLength(3);
     expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request']);
   });
