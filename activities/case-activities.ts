@@ -165,10 +165,21 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
     },
 
     /** The case's planned departure moved: its request follows, and works out again whether its document lapses first. */
-    async moveTravelDocumentDeparture({ requestId, plannedDeparture, actor }: { requestId: string; plannedDeparture: string; actor: Actor }): Promise<void> {
+    async moveTravelDocumentDeparture({
+      requestId,
+      plannedDeparture,
+      actor,
+      caseSeq,
+    }: {
+      requestId: string;
+      plannedDeparture: string;
+      actor: Actor;
+      /** The case step's number: one update per move, even back to a day planned before. */
+      caseSeq: number;
+    }): Promise<void> {
       await temporal.workflow
         .getHandle(travelDocumentWorkflowId(requestId))
-        .executeUpdate(movePlannedDeparture, { args: [{ actor, plannedDeparture }], updateId: `move-departure:${requestId}:${plannedDeparture}` })
+        .executeUpdate(movePlannedDeparture, { args: [{ actor, plannedDeparture }], updateId: `move-departure:${requestId}:${caseSeq}` })
         .catch((error: unknown) => {
           // A request already finished keeps the departure it had; the case holds the new one.
           const refused = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure;

@@ -14,7 +14,7 @@ import { futureSafeguardDates, type MinorSafeguards, missingForPlan, missingForT
 import { compositeScore, isSustainable, type SustainabilityScores, visitScheduleProblem } from './monitoring';
 import { refreshTask } from './open-task';
 import { CLOSURES_DURING_HOLD, type ClosureReason, isTerminal, MANUAL_CLOSURE_REASONS, type Stage } from './stages';
-import type { TravelDocumentRequest } from './travel-document';
+import { documentConflict, type TravelDocumentRequest, validThrough } from './travel-document';
 
 /** A document the person already holds, recorded instead of asking an embassy. */
 export interface HeldDocument {
@@ -139,16 +139,11 @@ function requireSupervisor(ctx: StepContext, what: string): void {
   if (ctx.actor.role !== 'supervisor') throw violation(`only a supervisor ${what}`);
 }
 
-/** A document valid until a plain date is valid through the whole of that day. */
-export function endOfValidity(validUntil: string): number {
-  return Date.parse(validUntil) + (/^\d{4}-\d{2}-\d{2}$/.test(validUntil) ? 86_400_000 - 1 : 0);
-}
-
 /** The case's document lapses before its planned departure: it waits until one of them changes. */
 export function hasDocumentConflict(state: CaseState): boolean {
   const doc = state.travelDocument;
   if (!doc?.validUntil || !doc.plannedDeparture || doc.status !== 'issued') return false;
-  return endOfValidity(doc.validUntil) < Date.parse(doc.plannedDeparture);
+  return documentConflict(doc.validUntil, doc.plannedDeparture) !== undefined;
 }
 
 /**
@@ -345,7 +340,7 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       }
       if (step.held) {
         requireNotPast(step.held.plannedDeparture, ctx.now, 'plannedDeparture');
-        if (endOfValidity(step.held.validUntil) < Date.parse(step.held.plannedDeparture)) {
+        if (documentConflict(step.held.validUntil, step.held.plannedDeparture)) {
           throw violation(`the document lapses on ${step.held.validUntil}, before the planned departure`);
         }
       }
@@ -366,7 +361,7 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       requireStage(state, ['ready_to_depart'], 'a departure');
       requireNotFuture(step.departedAt, ctx.now, 'departedAt');
       const validUntil = state.travelDocument?.validUntil;
-      if (validUntil && endOfValidity(validUntil) < Date.parse(step.departedAt)) {
+      if (validUntil && validThrough(validUntil) < Date.parse(step.departedAt)) {
         throw violation(`the travel document expired on ${validUntil}, before the departure`);
       }
       if (state.minor) {

@@ -1,6 +1,12 @@
 import type { CasePolicy, SlaKey } from './case-policy';
 import type { CaseState, OpenTask } from './case-state';
 import { isFullyPaid } from './disbursement';
+import { documentConflict } from './travel-document';
+
+/** An issued document that lapses before the planned departure. */
+const lapsesFirst = (doc: CaseState['travelDocument']) =>
+  doc?.status === 'issued' && doc.validUntil !== undefined && doc.plannedDeparture !== undefined && documentConflict(doc.validUntil, doc.plannedDeparture) !== undefined;
+
 
 interface TaskSpec {
   key: string;
@@ -16,14 +22,6 @@ function spec(state: CaseState, policy: CasePolicy, name: string, label: string,
 
 /** Tasks added with the second rules (see RULES_VERSION); cases opened earlier keep the tasks they had. */
 const v2 = (state: CaseState) => (state.rulesVersion ?? 1) >= 2;
-
-/** The case's document lapses before its planned departure (mirrors hasDocumentConflict, without the import cycle). */
-function documentLapsesFirst(state: CaseState): boolean {
-  const doc = state.travelDocument;
-  if (!doc?.validUntil || !doc.plannedDeparture || doc.status !== 'issued') return false;
-  const end = Date.parse(doc.validUntil) + (/^\d{4}-\d{2}-\d{2}$/.test(doc.validUntil) ? 86_400_000 - 1 : 0);
-  return end < Date.parse(doc.plannedDeparture);
-}
 
 /** What the case is waiting for now, and how long that may take; undefined when nothing is due. */
 export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec | undefined {
@@ -75,7 +73,7 @@ export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec 
       // The embassy's own workflow chases it; the case still has a due date while it waits.
       return v2(state) ? spec(state, policy, 'embassy-answer', 'Embassy answers the travel-document request', 'travel_document') : undefined;
     case 'ready_to_depart':
-      return v2(state) && documentLapsesFirst(state)
+      return v2(state) && lapsesFirst(state.travelDocument)
         ? spec(state, policy, 'document-conflict', 'Move the planned departure or request a new document', 'travel_document')
         : undefined;
     default:

@@ -346,7 +346,7 @@ export function markCaseTold(state: TravelDocumentState, key: string): TravelDoc
  * How long the case is asked again after refusing an outcome for now: one minute, then twice as long
  * each time up to an hour apart, for a day. Then a person is told.
  */
-export const OUTCOME_RETRY = { firstDelayMs: 60_000, maxDelayMs: 3_600_000, forMs: DAY_MS } as const;
+const OUTCOME_RETRY = { firstDelayMs: 60_000, maxDelayMs: 3_600_000, forMs: DAY_MS } as const;
 
 /**
  * When to offer the outcome again after the case refused it `refusals` times, the first at

@@ -127,7 +127,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
         await acts.openTravelDocumentRequest({ request: step.request, replaces: step.replaces, held: step.held });
       }
       if (step.type === 'movePlannedDeparture' && state.travelDocument && !state.travelDocument.held) {
-        await acts.moveTravelDocumentDeparture({ requestId: state.travelDocument.requestId, plannedDeparture: step.plannedDeparture, actor });
+        await acts.moveTravelDocumentDeparture({ requestId: state.travelDocument.requestId, plannedDeparture: step.plannedDeparture, actor, caseSeq: next.seq });
       }
       state = next;
       publish();

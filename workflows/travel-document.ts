@@ -64,8 +64,6 @@ export interface TravelDocumentInput {
 
 /** Escalations repeat every interval; a request escalated before that waited for the answer without a timer. */
 const REPEATED_ESCALATIONS = 'repeated-escalations';
-/** A request renews while its case holds it at any stage; before, only at ready_to_depart (else it finished). */
-const RENEW_WHILE_CASE_HOLDS = 'renew-while-case-holds';
 
 /**
  * Whether the case refused the outcome. Histories recorded before refusals were retried may hold
@@ -305,10 +303,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
   /** The issued document is about to lapse: ask for a renewal if the person is still here, or stop. */
   async function renewOrFinish() {
     const standing = await acts.caseTravelDocumentStanding({ caseId: state.caseId, requestId: state.requestId });
-    // A case may hold an issued document at travel_document too (while its document lapses before the
-    // departure): the person is still here, so the document is renewed.
-    const stillHere = standing.holdsRequest && (standing.stage === 'ready_to_depart' || patched(RENEW_WHILE_CASE_HOLDS));
-    if (!stillHere) {
+    if (!standing.holdsRequest || standing.stage !== 'ready_to_depart') {
       await commit(markFinished(state), 'finished', { stage: standing.stage });
       return;
     }

@@ -92,11 +92,11 @@ test('the French embassy gets a French e-mail with the minimum data and a link t
   expect(page.text).toContain('name="documentNumber"');
   expect(page.text).not.toContain('+223');
 
-  // A document that lapses before the departure is refused with a clear message, and nothing changes.
-  const early = await stack.api.post(link).type('form').send({ decision: 'issued', documentNumber: 'LP-GIN-1', validUntil: isoDate(Date.now() + 5 * DAY) });
-  expect(early.status).toBe(422);
-  expect(early.text).toMatch(/before the planned departure/);
-  expect(early.text).toContain('name="documentNumber"');
+  // A validity date already past is refused with a clear message, and nothing changes.
+  const past = await stack.api.post(link).type('form').send({ decision: 'issued', documentNumber: 'LP-GIN-1', validUntil: isoDate(Date.now() - 5 * DAY) });
+  expect(past.status).toBe(422);
+  expect(past.text).toMatch(/already passed/);
+  expect(past.text).toContain('name="documentNumber"');
 
   const validUntil = isoDate(Date.now() + 40 * DAY);
   const answered = await stack.api.post(link).type('form').send({ decision: 'issued', documentNumber: 'LP-GIN-1', validUntil });
@@ -128,6 +128,33 @@ test('the French embassy gets a French e-mail with the minimum data and a link t
     .send({ departedAt: new Date().toISOString(), transport: 'bus', handoverTo: 'IOM Guinea' });
   expect(departed.status).toBe(200);
   expect(departed.body.stage).toBe('completed');
+});
+
+test('a 30-day laissez-passer for a departure 45 days away is recorded through the link: the liaison is thanked, the request shows the conflict', async () => {
+  const { caseId } = await counselledCase('NER');
+  const departure = isoDate(Date.now() + 45 * DAY);
+  const requestId = await requestDocument(caseId, departure);
+  const link = linkIn(await stack.smtp.waitFor((m) => m.text.includes(requestId)));
+  // The form lets the liaison enter a date before the departure, and says what happens then.
+  const form = await stack.api.get(link);
+  expect(form.text).not.toContain(`min="${departure}"`);
+  expect(form.text).toContain('il est enregistré tel quel');
+
+  const validUntil = isoDate(Date.now() + 30 * DAY);
+  const answered = await stack.api.post(link).type('form').send({ decision: 'issued', documentNumber: 'LP-NER-30', validUntil });
+  expect(answered.status).toBe(200);
+  expect(answered.text).toContain('votre réponse est enregistrée');
+  expect(answered.text).toMatch(/Ce document expire le .*, avant le départ prévu le .* : il est enregistré tel quel/);
+  expect(answered.text).not.toContain('notice error');
+
+  const conflict = { kind: 'lapses_before_departure', validUntil, plannedDeparture: departure };
+  const json = await stack.api.get(link).set('Accept', 'application/json');
+  expect(json.body).toMatchObject({ requestId, status: 'issued', document: { number: 'LP-NER-30', validUntil }, conflict });
+  const detail = await requestStatus(requestId, 'issued');
+  expect(detail).toMatchObject({ requestId, plannedDeparture: departure, document: { number: 'LP-NER-30', validUntil }, conflict });
+  expect(detail.history.find((h: { kind: string }) => h.kind === 'answered_issued').detail).toMatchObject({ conflict });
+  const listed = await stack.api.get(`/v1/travel-documents?caseId=${caseId}`).set(auth());
+  expect(listed.body.items).toEqual([expect.objectContaining({ requestId, conflict })]);
 });
 
 test('tampered, foreign and expired links get 403 and show nothing', async () => {
@@ -177,9 +204,11 @@ test('an English-speaking embassy refuses in JSON: the case returns to counselli
   const history = back.history.map((h: { step: string }) => h.step);
   expect(history.slice(-2)).toEqual(['recordTravelDocumentRequest', 'recordTravelDocumentOutcome']);
 
-  // A new request is possible from counselling.
+  // A new request is possible from counselling. Its e-mail is awaited, so that it cannot take a failure
+  // the next test forces on the SMTP server for its own.
   const second = await requestDocument(caseId);
   expect(second).not.toBe(requestId);
+  await stack.smtp.waitFor((m) => m.text.includes(second));
 });
 
 test('an SMTP failure is retried with backoff, visible on the request, and the embassy gets one copy', async () => {

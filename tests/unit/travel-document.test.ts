@@ -1,4 +1,6 @@
 import { escapeHtml, html } from '../../activities/templates/html';
+import { escalationMail, outcomeNotTakenMail } from '../../activities/templates/travel-document-mail';
+import type { LiaisonFacts } from '../../db/queries/travel-documents';
 import {
   applyAnswer,
   applyCancellation,
@@ -238,6 +240,43 @@ describe('the outcome told to the case', () => {
     expect(raisedIssued.finished).toBe(false);
     expect(pendingCaseOutcome(raisedIssued)).toBeUndefined();
     expect(pendingCaseOutcome(markCaseTold(issued, '0:issued'))).toBeUndefined();
+  });
+});
+
+describe('the e-mails to people inside the programme', () => {
+  const facts: LiaisonFacts = {
+    requestId: '0b5e6f7a-1111-4222-8333-944445555666',
+    caseId: 'c0ffee00-1111-4222-8333-944445555666',
+    status: 'refused',
+    round: 0,
+    documentType: 'laissez_passer',
+    plannedDeparture: '2026-03-20',
+    requestedAt: new Date(T0).toISOString(),
+    remindersSent: 3,
+    document: null,
+    conflict: null,
+    interview: null,
+    refusalReason: 'not a national',
+    person: { familyName: 'Camara', givenName: 'Fatoumata', sex: 'F', dateOfBirth: '1995-03-02', nationality: 'GIN' },
+    centre: { code: 'BKO-MMEIA', name: 'Centre d’accueil du MMEIA', city: 'Bamako', supervisorEmail: 'sup@sira.local' },
+    embassy: { country: 'GIN', name: 'Ambassade de Guinée à Bamako', liaisonEmail: 'liaison@gin', language: 'fr' },
+  };
+
+  test('a repeated escalation says it is the n-th and that the request is still overdue', () => {
+    expect(escalationMail(facts, 'http://sira.test', 3, 1).subject).toBe('[Sira] Embassy not answering: travel document 0B5E6F7A (GIN)');
+    const second = escalationMail(facts, 'http://sira.test', 3, 2);
+    expect(second.subject).toBe('[Sira] Embassy still not answering (escalation 2): travel document 0B5E6F7A (GIN)');
+    expect(second.text).toContain('after 3 reminder(s) and 1 earlier escalation(s). The request is still overdue.');
+  });
+
+  test('an outcome the case could not take says which request, which outcome, and why; no names', () => {
+    const reason = 'the case is suspended (re-verification); resume it first';
+    const mail = outcomeNotTakenMail(facts, 'http://sira.test', { kind: 'outcome_not_taken', round: 0, outcome: 'refused', reason });
+    expect(mail.subject).toBe('[Sira] Travel-document outcome not taken in: case c0ffee00, request 0B5E6F7A');
+    expect(mail.text).toContain(`Travel-document request ${facts.requestId} (GIN) has an outcome: the embassy refused the request (not a national).`);
+    expect(mail.text).toContain(`Case ${facts.caseId} could not take it in: ${reason}`);
+    expect(mail.text).toContain(`http://sira.test/v1/travel-documents/${facts.requestId}`);
+    for (const name of ['Camara', 'Fatoumata', '1995']) expect(mail.text).not.toContain(name);
   });
 });
 

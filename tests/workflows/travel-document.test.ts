@@ -314,21 +314,6 @@ test('a document that lapses before the departure is recorded with its conflict 
   });
 });
 
-test('a case that waits at travel_document on a lapsing document has it renewed: the person is still here', async () => {
-  const { calls, activities } = recordingActivities({ stage: 'travel_document', holdsRequest: true });
-  await withWorker(activities, async (start) => {
-    const now = await env.currentTimeMs();
-    const handle = await start(isoDate(now + 45 * DAY));
-    await settle(handle, (s) => s.status === 'sent');
-    await handle.executeUpdate(answerTravelDocumentRequest, {
-      args: [{ answer: { decision: 'issued', documentNumber: 'LP-30', validUntil: isoDate(now + 30 * DAY) }, round: 0 }],
-    });
-    await env.sleep(24 * DAY);
-    expect(await settle(handle, (s) => s.status === 'renewal_requested')).toMatchObject({ round: 1, finished: false });
-    expect(calls.mail.map((m) => m.key)).toEqual(['traveldoc:R:request', 'traveldoc:R:renewal:1:officer', 'traveldoc:R:renewal:1']);
-  });
-});
-
 test('an outcome the case refuses for now is offered again with backoff, then raised to the centre supervisor once', async () => {
   const suspended: CaseOutcomeDelivery = { refused: true, reason: 'the case is suspended (hospital); resume it first', temporary: true };
   const { calls, activities } = recordingActivities(undefined, () => suspended);
