@@ -25,6 +25,7 @@ const CONCURRENCY = Number(process.argv[3] ?? 20);
 
 const officer: Actor = { sub: 'bench-officer', role: 'case_officer' };
 const supervisor: Actor = { sub: 'bench-supervisor', role: 'supervisor' };
+const BENCH_VENDOR = '6f0c7d2e-4b1a-4c8e-9d3f-2a5b7c9e1f00';
 const criteria = { returnedThroughProgramme: true, withinProgrammeWindow: true, notPreviouslyAssisted: true, vulnerabilityScreeningDone: true };
 
 async function journey(client: Client, taskQueue: string, policy: Parameters<typeof returneeCase>[0]['policy']) {
@@ -46,11 +47,15 @@ async function journey(client: Client, taskQueue: string, policy: Parameters<typ
   await handle.executeUpdate(u.decideEligibility, { args: [{ actor: officer, decision: 'eligible', criteria, reason: 'bench' }] });
   await handle.executeUpdate(u.submitPlan, { args: [{ actor: officer, planType: 'individual', sector: 'trade', budgetXof: 300_000, dimensions: ['economic'] }] });
   await handle.executeUpdate(u.recordApproval, { args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }] });
-  await handle.executeUpdate(u.requestTranche, { args: [{ actor: officer, amountXof: 300_000, vendor: 'v', items: [{ description: 'kit', quantity: 1 }] }] });
+  const tranche = { amountXof: 300_000, vendor: 'Quincaillerie du Fleuve', vendorId: BENCH_VENDOR, items: [{ description: 'kit', quantity: 1, unitCostXof: 300_000 }] };
+  await handle.executeUpdate(u.requestTranche, { args: [{ actor: officer, ...tranche }] });
   await handle.executeUpdate(u.recordApproval, { args: [{ actor: supervisor, subject: 'tranche', decision: 'approved', ref: 1 }] });
-  await handle.executeUpdate(u.recordTranchePayment, { args: [{ actor: officer, n: 1, paidAt: now() }] });
-  for (let i = 0; i < policy.monitoringVisitOffsetsMs.length; i++) {
-    await handle.executeUpdate(u.recordMonitoringVisit, { args: [{ actor: officer, visitedAt: now(), scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }] });
+  // Paid a minute ago: the scheduled visits (seconds apart, see MONITORING_VISITS below) are all due by now.
+  const paidAt = Date.now() - 60_000;
+  await handle.executeUpdate(u.recordTranchePayment, { args: [{ actor: officer, n: 1, paidAt: new Date(paidAt).toISOString(), reference: 'RCPT-BENCH' }] });
+  for (const offset of policy.monitoringVisitOffsetsMs) {
+    const visitedAt = new Date(paidAt + offset).toISOString();
+    await handle.executeUpdate(u.recordMonitoringVisit, { args: [{ actor: officer, visitedAt, scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }] });
   }
   const result = await handle.result();
   if (result.stage !== 'completed') throw new Error(`journey ended at ${result.stage}`);
@@ -77,7 +82,7 @@ async function run(label: string, client: Client, taskQueue: string, policy: Par
 
 async function main() {
   await globalSetup();
-  const stack = await startTestStack({ MONITORING_VISITS: '90d,180d,365d', LOG_LEVEL: 'silent' });
+  const stack = await startTestStack({ MONITORING_VISITS: '1s,2s,3s', MONITORING_EARLY_WINDOW: '0s', LOG_LEVEL: 'silent' });
   const noop = async () => undefined;
   const baselineActivities: CaseActivities = {
     registerCase: async ({ registration: r }) => ({ caseId: r.caseId }),

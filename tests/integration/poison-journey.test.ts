@@ -9,6 +9,7 @@ import { INVALID_INPUT } from '../../workflows/input-refusal';
 import { cancelTravelDocumentRequest } from '../../workflows/travel-document-messages';
 import { registrationBody } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
+import { aVendor } from '../support/vendors';
 
 /**
  * Issue 9: a value Postgres cannot store used to pass validation and then fail the activity's write
@@ -151,15 +152,14 @@ test('a Malian case refuses each poison at each field of each step, and then com
 
   const plan = { type: 'individual', sector: 'poultry', budgetXof: 500_000, dimensions: ['economic', 'social'] };
   await poisonThenStep(caseId, '/plan', plan, { sector: 'text' });
-  // A number the schema lets through but an integer column cannot hold: the activity's data error is
-  // the step's refusal (422), not a write retried forever, and the case takes the valid approval next.
+  // A tranche number beyond any the case could hold is refused (422), and the case takes the valid approval next.
   const tooBig = await step(caseId, '/approvals', { subject: 'plan', decision: 'approved', ref: 3_000_000_000 }, supervisor);
   expect(tooBig.status).toBe(422);
   const approval = { subject: 'plan', decision: 'approved', comment: 'a sound plan' };
   expect((await poisonThenStep(caseId, '/approvals', approval, { comment: 'text' }, supervisor)).stage).toBe('disbursing');
 
-  const tranche = { amountXof: 500_000, vendor: 'Quincaillerie du Fleuve', items: [{ description: 'chicken coop', quantity: 1 }] };
-  await poisonThenStep(caseId, '/tranches', tranche, { vendor: 'text', 'items.0.description': 'text' });
+  const tranche = { amountXof: 500_000, vendorId: await aVendor(stack), items: [{ description: 'chicken coop', quantity: 1, unitCostXof: 500_000 }] };
+  await poisonThenStep(caseId, '/tranches', tranche, { vendorId: 'text', 'items.0.description': 'text' });
   await ok(caseId, '/approvals', { subject: 'tranche', ref: 1, decision: 'approved' }, supervisor);
   const payment = { paidAt: now(), reference: 'PAY-1' };
   expect((await poisonThenStep(caseId, '/tranches/1/payment', payment, { paidAt: 'date', reference: 'text' })).stage).toBe('monitoring');

@@ -100,7 +100,8 @@ test('bulk suspension holds every matching case of the caller’s centres until 
     [cases[2]]: true,
     [other]: false,
   });
-  const refused = await stack.api.post(`/v1/cases/${cases[0]}/reception`).set('Authorization', `Bearer ${officer}`).send({ centreCode: 'BKO-MMEIA' });
+  // A hold freezes commitments (a closure for moving away waits), not facts.
+  const refused = await stack.api.post(`/v1/cases/${cases[0]}/closure`).set('Authorization', `Bearer ${officer}`).send({ reason: 'moved_away' });
   expect(refused.status).toBe(409);
   expect(refused.body.detail).toMatch(/suspended/);
 
