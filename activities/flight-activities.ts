@@ -202,6 +202,8 @@ export function createFlightActivities({ db, config, temporal }: ActivityDeps) {
             officer: arrival.by,
             // The same on every attempt, so a retried start carries the same registration.
             registeredAt: arrival.recordedAt,
+            // A child boarded on the safeguards of their manifest entry: their case starts with them.
+            ...(p.unaccompanied_minor && p.safeguards ? { safeguards: { ...p.safeguards, ...(p.escort ? { escort: p.escort } : {}) } } : {}),
           };
           const result = await startCase(temporal, config, registration);
           if (!result.duplicateOf) {

@@ -1,3 +1,4 @@
+import type { MinorSafeguards } from './minor-safeguards';
 import type { Track } from './stages';
 
 /** Who the returnee is. Personal data: Postgres only, never a search attribute, ID or memo. */
@@ -35,6 +36,8 @@ export interface Registration {
   consentToDataProcessing: true;
   officer: string;
   registeredAt: string;
+  /** A child arriving on a charter brings the safeguards their manifest entry carried. */
+  safeguards?: MinorSafeguards;
 }
 
 /** What registration found: a duplicate of an open case, or a new case (maybe a second return). */

@@ -237,6 +237,8 @@ function initialState(registration: Registration | undefined, policy: CasePolicy
     // The 18th birthday is the only trace of the date of birth the workflow keeps.
     ...(current && registration.unaccompaniedMinor ? { adultOn: adultOn(registration.person.dateOfBirth) } : {}),
   });
+  // A child off a charter starts with the safeguards they boarded on (recorded with the registration).
+  if (current && registration.unaccompaniedMinor && registration.safeguards) opened.safeguards = registration.safeguards;
   const state = current ? opened : { ...opened, rulesVersion: undefined };
   return { ...state, task: refreshTask(state, policy, Date.now()) };
 }

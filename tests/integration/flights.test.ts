@@ -310,6 +310,10 @@ test('a child on a charter: refused at lock without safeguards, boards with them
   const cases = await stack.db('cases').whereIn('case_id', caseIds).select('minor');
   expect(cases).toHaveLength(2);
   expect(cases.every((c) => c.minor === true)).toBe(true);
+  // The child's new case starts with the safeguards they boarded on, escort included.
+  const childCase = await stack.db('cases').where({ case_id: entry.caseId }).first('state');
+  expect(childCase.state.safeguards).toMatchObject({ bestInterests: { determination: 'return_in_best_interests' }, consents: { minor: true, guardian: true }, escort: 'Aminata Keita' });
+  expect(childCase.state.adultOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   // The flight's workflow kept the determinations' references, and none of the children's or escort's names.
   const state = await stack.client.workflow.getHandle(flightWorkflowId(flightId)).query(getFlightState);
   expect(state.passengers.find((p) => p.passengerId === childId)?.safeguards).toEqual({ reference: expect.stringMatching(/^BID-TIP-/) });

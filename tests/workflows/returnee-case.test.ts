@@ -124,6 +124,28 @@ test("a suspended case's clock stops and restarts where it left off", async () =
   });
 });
 
+test('a minor comes of age on their 18th birthday: the case stops counting them as a minor that day', async () => {
+  const { calls, activities } = recordingActivities();
+  await withWorker(activities, async (start) => {
+    // Born 18 years before a day three days from now (the test server's now): the 18th birthday is in three days.
+    const birthday = new Date((await env.currentTimeMs()) + 3 * DAY);
+    const dateOfBirth = `${birthday.getUTCFullYear() - 18}-${String(birthday.getUTCMonth() + 1).padStart(2, '0')}-${String(birthday.getUTCDate()).padStart(2, '0')}`;
+    const handle = await start({
+      registration: { unaccompaniedMinor: true, person: { familyName: 'K', givenName: 'B', sex: 'M', dateOfBirth, nationality: 'MLI' } },
+    });
+    const before = await handle.query(getCaseState);
+    expect(before).toMatchObject({ minor: true, adultOn: birthday.toISOString().slice(0, 10) });
+    await env.sleep(2 * DAY);
+    expect((await handle.query(getCaseState)).minor).toBe(true);
+    await env.sleep(DAY + 60_000);
+    const after = await handle.query(getCaseState);
+    expect(after.minor).toBe(false);
+    expect(calls.steps).toContain('cameOfAge');
+    // The workflow keeps the 18th birthday only, never the date of birth.
+    expect(JSON.stringify(after)).not.toContain(dateOfBirth);
+  });
+});
+
 const criteria = {
   returnedThroughProgramme: true,
   withinProgrammeWindow: true,
