@@ -14,7 +14,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform: tsJest,
-      testMatch: ['<rootDir>/tests/{workflows,integration,api,replay}/**/*.test.ts'],
+      testMatch: ['<rootDir>/tests/{workflows,integration,replay}/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },

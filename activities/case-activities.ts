@@ -2,19 +2,20 @@ import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../platform/config';
 import type { Db } from '../db';
-import { earlierCasesOf, openCaseOf } from '../db/queries/case-identity';
-import { insertEvent, projectionColumns, updateProjection } from '../db/queries/case-projection';
+import { recordCaseEvent } from '../db/queries/case-projection';
+import { recordRegistration } from '../db/queries/case-registration';
+import { recordCaseStep } from '../db/queries/case-steps';
+import { centreSupervisorOf } from '../db/queries/reference';
 import type { Actor, CaseState } from '../domain/case-state';
 import type { CaseStep, HeldDocument } from '../domain/case-steps';
 import type { Registration, RegistrationResult } from '../domain/registration';
 import { newTravelDocumentState, type TravelDocumentRequest, type TravelDocumentState } from '../domain/travel-document';
 import { recordTravelDocumentChange } from '../db/queries/travel-documents';
 import { startTravelDocumentRequest } from '../platform/travel-document-starter';
-import { caseWorkflowId, travelDocumentWorkflowId } from '../workflows/ids';
+import { travelDocumentWorkflowId } from '../workflows/ids';
 import { cancelTravelDocumentRequest, movePlannedDeparture } from '../workflows/travel-document-messages';
 import type { Mailer } from './mailer';
 import { sendOnce } from './outbox';
-import { writeStepRows } from './step-writers';
 
 export interface ActivityDeps {
   db: Db;
@@ -32,85 +33,13 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
      * Writes the case row and its registration event. A second registration of the same biometric
      * reference or document number writes nothing and names the existing case.
      */
-    async registerCase({ registration: r, state }: { registration: Registration; state: CaseState }): Promise<RegistrationResult> {
-      const who = { biometricRef: r.biometricRef, documentNumber: r.documentNumber };
-      return db.transaction(async (trx) => {
-        // A person back after an earlier case ended is a second return: a new case, linked to the last one.
-        const earlier = await earlierCasesOf(trx, who, r.caseId);
-        const known: CaseState = { ...state, previousCaseId: earlier.previousCaseId, previouslyAssisted: earlier.previouslyAssisted };
-        const inserted = await trx('cases')
-          .insert({
-            case_id: r.caseId,
-            workflow_id: caseWorkflowId(r.caseId),
-            officer: r.officer,
-            nationality: r.person.nationality,
-            minor: r.unaccompaniedMinor,
-            family_name: r.person.familyName,
-            given_name: r.person.givenName,
-            sex: r.person.sex,
-            date_of_birth: r.person.dateOfBirth,
-            phone: r.person.phone ?? null,
-            arrival_mode: r.arrival.mode,
-            arrived_at: r.arrival.arrivedAt,
-            from_country: r.arrival.fromCountry,
-            residence_region: r.residenceRegion ?? null,
-            vulnerabilities: JSON.stringify(r.vulnerabilities),
-            biometric_ref: r.biometricRef ?? null,
-            document_number: r.documentNumber ?? null,
-            previous_case_id: earlier.previousCaseId ?? null,
-            second_return: earlier.previousCaseId !== undefined,
-            consent_at: r.registeredAt,
-            created_at: r.registeredAt,
-            ...projectionColumns(known, r.registeredAt),
-          })
-          .onConflict()
-          .ignore()
-          .returning('case_id');
-        if (inserted.length === 0) {
-          const own = await trx('cases').where({ case_id: r.caseId }).first('previous_case_id');
-          if (own) return { caseId: r.caseId, ...(known.previousCaseId ? { previousCaseId: known.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
-          const existing = await openCaseOf(trx, who, r.caseId);
-          if (!existing) throw new Error(`case ${r.caseId} could not be inserted`);
-          return { caseId: r.caseId, duplicateOf: existing.caseId };
-        }
-        await insertEvent(trx, {
-          caseId: r.caseId,
-          seq: 0,
-          kind: 'registered',
-          actorSub: r.officer,
-          actorRole: 'case_officer',
-          at: r.registeredAt,
-          stageAfter: state.stage,
-          detail: {
-            track: r.track,
-            centreCode: r.centreCode,
-            arrivalMode: r.arrival.mode,
-            flightId: r.arrival.flightId,
-            ...(earlier.previousCaseId ? { secondReturn: true, previousCaseId: earlier.previousCaseId } : {}),
-          },
-        });
-        return { caseId: r.caseId, ...(earlier.previousCaseId ? { previousCaseId: earlier.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
-      });
+    async registerCase({ registration, state }: { registration: Registration; state: CaseState }): Promise<RegistrationResult> {
+      return recordRegistration(db, registration, state);
     },
 
     /** Records one human step: its event, its ledger rows and the new projection, in one transaction. */
-    async recordCaseStep({ step, actor, state, at }: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
-      await db.transaction(async (trx) => {
-        const { type, ...detail } = step;
-        const first = await insertEvent(trx, {
-          caseId: state.caseId,
-          seq: state.seq,
-          kind: type,
-          actorSub: actor.sub,
-          actorRole: actor.role,
-          at,
-          stageAfter: state.stage,
-          detail,
-        });
-        if (!first) return;
-        await writeStepRows(trx, step, state, actor, at);
-        await updateProjection(trx, state, at);
-      });
+    async recordCaseStep(input: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
+      await recordCaseStep(db, input);
     },
 
     /**
@@ -193,21 +122,14 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
      */
     async markCaseOverdue({ state, level, at }: { state: CaseState; level: 1 | 2; at: string }): Promise<void> {
       const task = state.task!;
-      await db.transaction(async (trx) => {
-        const first = await insertEvent(trx, {
-          caseId: state.caseId,
-          seq: state.seq,
-          kind: level === 1 ? 'overdue' : 'escalated',
-          actorSub: 'sira',
-          actorRole: 'system',
-          at,
-          stageAfter: state.stage,
-          detail: { task: task.key, label: task.label, level },
-        });
-        if (first) await updateProjection(trx, state, at);
-      });
-      const centre = await db('centres').where({ code: state.centreCode }).first('supervisor_email', 'name');
-      const to = level === 1 ? centre.supervisor_email : config.PROGRAMME_MANAGER_EMAIL;
+      await recordCaseEvent(
+        db,
+        state,
+        { kind: level === 1 ? 'overdue' : 'escalated', actorSub: 'sira', actorRole: 'system', detail: { task: task.key, label: task.label, level } },
+        at,
+      );
+      const centre = (await centreSupervisorOf(db, state.centreCode))!;
+      const to = level === 1 ? centre.supervisorEmail : config.PROGRAMME_MANAGER_EMAIL;
       const due = new Date(task.startedAt + task.slaMs * level + task.pausedMs).toISOString();
       await sendOnce(db, mailer, {
         key: `overdue:${state.caseId}:${task.key}:${level}`,

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { addToOutbox, isNotificationSent, recordSendFailure, recordSent } from '../db/queries/notifications';
 import type { Mailer, OutgoingMail } from './mailer';
 
 export interface OutboxMessage extends Omit<OutgoingMail, 'messageId'> {
@@ -14,29 +15,15 @@ export interface OutboxMessage extends Omit<OutgoingMail, 'messageId'> {
  * row (attempts, last error) and rethrown for the activity's retry with backoff.
  */
 export async function sendOnce(db: Db, mailer: Mailer, message: OutboxMessage): Promise<'sent' | 'already_sent'> {
-  await db('notifications')
-    .insert({
-      key: message.key,
-      case_id: message.caseId ?? null,
-      kind: message.kind,
-      recipient: message.to,
-      subject: message.subject,
-    })
-    .onConflict('key')
-    .ignore();
-  const row = await db('notifications').where({ key: message.key }).first('status');
-  if (row?.status === 'sent') return 'already_sent';
+  await addToOutbox(db, { key: message.key, caseId: message.caseId, kind: message.kind, recipient: message.to, subject: message.subject });
+  if (await isNotificationSent(db, message.key)) return 'already_sent';
   const messageId = `<${message.key.replace(/[^A-Za-z0-9.-]/g, '.')}@sira>`;
   try {
     await mailer.send({ to: message.to, subject: message.subject, text: message.text, html: message.html, messageId });
   } catch (error) {
-    await db('notifications')
-      .where({ key: message.key })
-      .update({ attempts: db.raw('attempts + 1'), last_error: String(error).slice(0, 500) });
+    await recordSendFailure(db, message.key, error);
     throw error;
   }
-  await db('notifications')
-    .where({ key: message.key })
-    .update({ status: 'sent', attempts: db.raw('attempts + 1'), last_error: null, message_id: messageId, sent_at: db.fn.now() });
+  await recordSent(db, message.key, messageId);
   return 'sent';
 }

@@ -1,13 +1,14 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { liaisonFacts, recordTravelDocumentChange } from '../db/queries/travel-documents';
+import { caseStateOf } from '../db/queries/cases';
+import { embassyCountryOf, liaisonFacts, recordTravelDocumentChange } from '../db/queries/travel-documents';
 import type { Actor } from '../domain/case-state';
 import { mayTakeOutcomeLater, messageKey, type TravelDocumentMessage, type TravelDocumentState } from '../domain/travel-document';
 import { caseStepUpdates, getCaseState } from '../workflows/case-messages';
 import type { CaseView } from '../workflows/case-view';
 import { caseWorkflowId } from '../workflows/ids';
 import type { ActivityDeps } from './case-activities';
-import { liaisonUrl, signLiaisonToken } from './liaison-link';
+import { liaisonUrl, signLiaisonToken } from '../platform/liaison-link';
 import { sendOnce } from './outbox';
 import { embassyMail, escalationMail, outcomeNotTakenMail, renewalNoticeMail } from './templates/travel-document-mail';
 
@@ -105,7 +106,7 @@ export function createTravelDocumentActivities({ db, mailer, config, temporal, c
         throw error;
       });
       if (holds(current)) return 'already_recorded';
-      const country = (await db('travel_documents').where({ request_id: input.requestId }).first('country'))?.country ?? 'unknown';
+      const country = (await embassyCountryOf(db, input.requestId)) ?? 'unknown';
       try {
         await handle.executeUpdate(caseStepUpdates.recordTravelDocumentOutcome, {
           args: [
@@ -135,9 +136,9 @@ export function createTravelDocumentActivities({ db, mailer, config, temporal, c
 
     /** Whether the case still waits on (or travels with) this request: from the case projection in Postgres. */
     async caseTravelDocumentStanding({ caseId, requestId }: { caseId: string; requestId: string }): Promise<{ stage: string; holdsRequest: boolean }> {
-      const row = await db('cases').where({ case_id: caseId }).first('stage', 'state');
+      const row = await caseStateOf(db, caseId);
       if (!row) return { stage: 'unknown', holdsRequest: false };
-      const current = (row.state as { travelDocument?: { requestId?: string } }).travelDocument?.requestId;
+      const current = row.state.travelDocument?.requestId;
       const open = row.stage === 'travel_document' || row.stage === 'ready_to_depart';
       return { stage: row.stage, holdsRequest: open && current === requestId };
     },

@@ -1,5 +1,6 @@
+import { type CaseScope, caseScopeOf } from '../db/queries/cases';
 import type { CaseStepType, StepInput } from '../domain/case-steps';
-import { isTerminal, type Stage } from '../domain/stages';
+import { isTerminal } from '../domain/stages';
 import { caseStepUpdates } from '../workflows/case-messages';
 import type { CaseView } from '../workflows/case-view';
 import { caseWorkflowId } from '../workflows/ids';
@@ -8,22 +9,14 @@ import type { ApiDeps } from './deps';
 import { problem } from './problem';
 import { updateProblem } from './update-problem';
 
-export interface CaseRow {
-  case_id: string;
-  centre_code: string;
-  stage: Stage;
-  track: string;
-  nationality: string;
-}
-
 /**
  * The case when the caller may see it. Outside the caller's centres the answer is the same 404 as
  * for a case that does not exist, so that existence does not leak.
  */
-export async function caseInScope(deps: ApiDeps, caller: Caller, caseId: string): Promise<CaseRow> {
-  const row = await deps.db('cases').where({ case_id: caseId }).first('case_id', 'centre_code', 'stage', 'track', 'nationality');
-  if (!row || !inCentreScope(caller, row.centre_code)) throw problem(404, `no case ${caseId}`);
-  return row;
+export async function caseInScope(deps: ApiDeps, caller: Caller, caseId: string): Promise<CaseScope> {
+  const kase = await caseScopeOf(deps.db, caseId);
+  if (!kase || !inCentreScope(caller, kase.centreCode)) throw problem(404, `no case ${caseId}`);
+  return kase;
 }
 
 /** Sends a human step to the case's workflow and answers with the new state, or the reason it was refused. */
@@ -36,8 +29,8 @@ export async function runCaseStep<K extends CaseStepType & keyof typeof caseStep
   /** The Update ID: the same for a retry with the same Idempotency-Key, so Temporal applies the step once. */
   updateId?: string,
 ): Promise<CaseView> {
-  const row = await caseInScope(deps, caller, caseId);
-  if (isTerminal(row.stage)) throw problem(409, `the case is ${row.stage}`, { caseId });
+  const kase = await caseInScope(deps, caller, caseId);
+  if (isTerminal(kase.stage)) throw problem(409, `the case is ${kase.stage}`, { caseId });
   const handle = deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
   const actor = { sub: caller.sub, role: caller.role };
   try {

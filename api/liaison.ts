@@ -1,20 +1,18 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
-import { LiaisonLinkRefused, type LiaisonGrant, verifyLiaisonToken } from '../activities/liaison-link';
-import { answerRecordedLines, liaisonPage, type PageNotice, refusedLinkPage, textsFor } from '../activities/templates/liaison-page';
+import { LiaisonLinkRefused, type LiaisonGrant, verifyLiaisonToken } from '../platform/liaison-link';
+import { answerRecordedLines, liaisonPage, type PageNotice, refusedLinkPage, textsFor } from './liaison-page';
 import { liaisonFacts, type LiaisonFacts } from '../db/queries/travel-documents';
 import { travelDocumentWorkflowId } from '../workflows/ids';
-import { INVALID_INPUT } from '../workflows/input-refusal';
 import { answerTravelDocumentRequest } from '../workflows/travel-document-messages';
 import { findUnstorable } from '../platform/storable';
 import type { ApiDeps } from './deps';
+import { refusalStatus } from './update-problem';
 import { LIAISON_UNAVAILABLE_PAGE } from './liaison-unavailable-page';
 import { fieldErrors, knownProblem, problem } from './problem';
 import { LiaisonAnswerSchema, RequestIdParams } from './schemas/travel-documents';
 import { RETRY_AFTER_SECONDS } from './unavailable';
-
-const STATUS_BY_REJECTION: Record<string, number> = { already_answered: 409, stale_link: 410, invalid_answer: 422, [INVALID_INPUT]: 422 };
 
 /** The form posts urlencoded; scripts and tests may post JSON. Either way the answer is the same. */
 const wantsJson = (req: Request) => req.is('application/json') === 'application/json' || !req.accepts('html');
@@ -109,7 +107,7 @@ export function liaisonRouter(deps: ApiDeps): Router {
       );
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const status = STATUS_BY_REJECTION[error.cause.type ?? ''] ?? 409;
+        const status = refusalStatus(error.cause.type);
         const lines = status === 422 ? [t.invalidAnswer, error.cause.message] : [t.alreadyAnswered];
         return answerWith(status, { kind: 'error', lines });
       }

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { returneeOf } from '../db/queries/cases';
 import { vendorForTranche } from '../db/queries/vendors';
 import { problem } from './problem';
 
@@ -14,9 +15,9 @@ export async function trancheVendor(db: Db, caseId: string, vendorId: string): P
   const refuse = (detail: string, message: string) => problem(422, detail, { errors: [{ path: 'vendorId', message }] });
   if (!vendor) throw refuse(`no vendor ${vendorId}; an admin adds vendors with POST /v1/vendors`, 'no such vendor');
   if (!vendor.active) throw refuse(`vendor ${vendor.name} is no longer active`, 'inactive vendor');
-  const person = await db('cases').where({ case_id: caseId }).first('family_name', 'given_name', 'phone');
+  const person = await returneeOf(db, caseId);
   const samePhone = digits(vendor.phone).length >= 6 && digits(vendor.phone) === digits(person?.phone);
-  const sameName = person && words(vendor.name) === words(`${person.given_name} ${person.family_name}`);
+  const sameName = person && words(vendor.name) === words(`${person.givenName} ${person.familyName}`);
   if (samePhone || sameName) {
     throw refuse('the vendor is the returnee: in-kind help is paid to a supplier, never to the person', 'must not be the returnee');
   }

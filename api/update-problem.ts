@@ -3,6 +3,17 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { INVALID_INPUT } from '../workflows/input-refusal';
 import { problem } from './problem';
 
+/** The HTTP status of each refusal code (domain/rejection.ts, and the activities' input refusal); 409 otherwise. */
+const STATUS_BY_REFUSAL: Record<string, number> = {
+  rule_violation: 422,
+  invalid_answer: 422,
+  [INVALID_INPUT]: 422,
+  stale_link: 410,
+};
+
+/** How a refused Update is answered, whichever workflow refused it. */
+export const refusalStatus = (type: string | null | undefined): number => STATUS_BY_REFUSAL[type ?? ''] ?? 409;
+
 /**
  * How a refused or unanswered Workflow Update reaches the client, for every workflow type: a broken
  * rule is 422, a step that does not fit is 409, a closed workflow 409, no answer in time 503. Any
@@ -15,7 +26,7 @@ export function updateProblem(
   extraFromDetails: (details: unknown) => Record<string, unknown> = () => ({}),
 ): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const status = error.cause.type === 'rule_violation' || error.cause.type === INVALID_INPUT ? 422 : 409;
+    const status = refusalStatus(error.cause.type);
     const [details] = (error.cause.details ?? []) as unknown[];
     return problem(status, error.cause.message, { ...subject.ids, ...extraFromDetails(details) });
   }

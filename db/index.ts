@@ -1,4 +1,4 @@
-import knex, { type Knex } from 'knex';
+import knex, { type Knex, KnexTimeoutError } from 'knex';
 import pg from 'pg';
 import { migrationSource } from './migrations';
 
@@ -22,6 +22,9 @@ export function createDb(connectionString: string, pool: { min?: number; max?: n
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });
 }
+
+/** True when no pooled connection came in time: Postgres is down, unreachable or overwhelmed. */
+export const isConnectionTimeout = (error: unknown): boolean => error instanceof KnexTimeoutError;
 
 export async function migrate(db: Db): Promise<void> {
   await db.migrate.latest();

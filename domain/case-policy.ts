@@ -1,6 +1,6 @@
 /**
  * The rules' parameters, taken from configuration and passed into each case workflow so that
- * the same workflow runs a two-year programme or a test in seconds (DESIGN.md, principle 5).
+ * the same workflow runs a two-year programme or a test in seconds.
  */
 export const SLA_KEYS = ['reception', 'counselling', 'eligibility', 'planning', 'approval', 'disbursing', 'travel_document'] as const;
 export type SlaKey = (typeof SLA_KEYS)[number];

@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from './clock';
 import type { CasePolicy } from './case-policy';
 import type { Actor, CaseState, PlanDimension, PlanType } from './case-state';
 import {
@@ -13,6 +14,7 @@ import { criteriaFromRecords, type EligibilityCriteria, type EligibilityDecision
 import { futureSafeguardDates, type MinorSafeguards, missingForPlan, missingForTravel } from './minor-safeguards';
 import { compositeScore, isSustainable, type SustainabilityScores, visitScheduleProblem } from './monitoring';
 import { refreshTask } from './open-task';
+import { conflict, StepRejected, violation } from './rejection';
 import { CLOSURES_DURING_HOLD, type ClosureReason, isTerminal, MANUAL_CLOSURE_REASONS, type Stage } from './stages';
 import { documentConflict, type TravelDocumentRequest, validThrough } from './travel-document';
 
@@ -93,24 +95,8 @@ export type CaseStep =
   | { type: 'recordDeparture'; departedAt: string; transport: string; handoverTo: string };
 
 export type CaseStepType = CaseStep['type'];
+export { StepRejected };
 export type StepInput<T extends CaseStepType> = Omit<Extract<CaseStep, { type: T }>, 'type'> & { actor: Actor };
-
-/**
- * Why a step was refused. `stage_conflict` means the step does not fit the case now (HTTP 409);
- * `rule_violation` means its content breaks a programme rule (HTTP 422).
- */
-export class StepRejected extends Error {
-  constructor(
-    readonly code: 'stage_conflict' | 'rule_violation',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StepRejected';
-  }
-}
-
-const conflict = (message: string) => new StepRejected('stage_conflict', message);
-const violation = (message: string) => new StepRejected('rule_violation', message);
 
 export interface StepContext {
   now: number;
@@ -132,7 +118,7 @@ function requireTrack(state: CaseState, track: CaseState['track'], step: string)
 }
 
 function requireNotFuture(iso: string, now: number, field: string): void {
-  if (Date.parse(iso) > now + 5 * 60_000) throw violation(`${field} is in the future`);
+  if (Date.parse(iso) > now + CLOCK_SKEW_MS) throw violation(`${field} is in the future`);
 }
 
 function requireSupervisor(ctx: StepContext, what: string): void {

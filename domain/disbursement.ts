@@ -2,7 +2,7 @@ import type { CaseState, Tranche } from './case-state';
 
 /**
  * In-kind help is paid to vendors in tranches, each approved before payment, never above the
- * approved budget (DOMAIN.md, Disbursement).
+ * approved budget.
  */
 
 export function approvedBudget(state: CaseState): number {

@@ -1,4 +1,4 @@
-/** Published eligibility criteria of the programme (DOMAIN.md, Eligibility). */
+/** The programme's published eligibility criteria: returned through it, within its window, not assisted before, screened. */
 export interface EligibilityCriteria {
   returnedThroughProgramme: boolean;
   withinProgrammeWindow: boolean;

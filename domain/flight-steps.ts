@@ -1,6 +1,6 @@
-import { StepRejected } from './case-steps';
+import { conflict, StepRejected, violation } from './rejection';
+import { CLOCK_SKEW_MS } from './clock';
 import {
-  CLOCK_SKEW_MS,
   escortOnlyProblems,
   type FlightPolicy,
   type FlightState,
@@ -62,7 +62,6 @@ export type FlightStep =
   | { type: 'markOverdue' }
   | { type: 'closeFlight'; cases: { opened: number; attached: number; unresolved: number } };
 
-export type FlightStepType = FlightStep['type'];
 
 /** A manifest that fails its checks: the refusal lists each failing passenger and why (HTTP 422). */
 export class ManifestRejected extends StepRejected {
@@ -70,13 +69,10 @@ export class ManifestRejected extends StepRejected {
     message: string,
     readonly failures: PassengerFailure[],
   ) {
-    super('rule_violation', message);
+    super('rule_violation', message, failures);
     this.name = 'ManifestRejected';
   }
 }
-
-const conflict = (message: string) => new StepRejected('stage_conflict', message);
-const violation = (message: string) => new StepRejected('rule_violation', message);
 
 export interface FlightStepContext {
   now: number;

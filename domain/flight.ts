@@ -1,18 +1,17 @@
 /**
- * A charter flight (DOMAIN.md, Charter flights): its manifest, the checks each passenger needs
+ * A charter flight: its manifest, the checks each passenger needs
  * before boarding, and the states the flight goes through. Pure: no I/O, shared by the flight
  * workflow and the API.
  */
 
 import { futureSafeguardDates, type MinorSafeguards, missingForTravel } from './minor-safeguards';
+import { CLOCK_SKEW_MS } from './clock';
 
 export const FLIGHT_STATUSES = ['planned', 'manifest_open', 'locked', 'departed', 'arrived', 'closed', 'cancelled'] as const;
 export type FlightStatus = (typeof FLIGHT_STATUSES)[number];
 
 /** Before departure a flight can still be cancelled, and it holds its passengers' seats. */
 export const PRE_DEPARTURE: readonly FlightStatus[] = ['planned', 'manifest_open', 'locked'];
-/** A flight whose manifest still books its passengers: nobody may be on two of these at once. */
-export const OPEN_FLIGHT_STATUSES: readonly FlightStatus[] = ['planned', 'manifest_open', 'locked', 'departed'];
 
 export function isFinished(status: FlightStatus): boolean {
   return status === 'closed' || status === 'cancelled';
@@ -24,9 +23,6 @@ export interface FlightPolicy {
   /** A flight not departed this long after its scheduled time is overdue. */
   departureGraceMs: number;
 }
-
-/** Timestamps given in a request may run ahead of the server's clock by this much. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The checks a passenger needs to board, as recorded on the manifest. */
 export interface PassengerChecks {

@@ -1,8 +1,9 @@
 /**
  * An unaccompanied or separated minor (UASC) cannot start a plan or travel until the safeguards
- * allow it: not merely recorded, but favourable (DOMAIN.md, Children; UNHCR/IOM best-interests
+ * allow it: not merely recorded, but favourable (UNHCR/IOM best-interests
  * procedures).
  */
+import { CLOCK_SKEW_MS } from './clock';
 
 export const BEST_INTERESTS_DETERMINATIONS = ['return_in_best_interests', 'return_not_in_best_interests', 'pending'] as const;
 export type BestInterestsDetermination = (typeof BEST_INTERESTS_DETERMINATIONS)[number];
@@ -61,5 +62,5 @@ export function missingForTravel(safeguards: MinorSafeguards | undefined): strin
 
 /** Safeguard dates are facts already established: never in the future. */
 export function futureSafeguardDates(safeguards: MinorSafeguards, now: number): string[] {
-  return Date.parse(safeguards.bestInterests.assessedAt) > now + 5 * 60_000 ? ['bestInterests.assessedAt'] : [];
+  return Date.parse(safeguards.bestInterests.assessedAt) > now + CLOCK_SKEW_MS ? ['bestInterests.assessedAt'] : [];
 }

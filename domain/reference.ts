@@ -1,4 +1,4 @@
-/** Reference data of the Mali deployment (DOMAIN.md, API.md). Seeds and validation share these lists. */
+/** Reference data of the Mali deployment (centres, regions, roles). Seeds and validation share these lists. */
 
 export const CENTRE_CODES = [
   'BKO-MMEIA',
@@ -13,7 +13,6 @@ export const CENTRE_CODES = [
   'KAY-TRANSIT',
   'GAO-TRANSIT',
 ] as const;
-export type CentreCode = (typeof CENTRE_CODES)[number];
 
 export const REGIONS = ['Bamako', 'Koulikoro', 'Mopti', 'Ségou', 'Sikasso', 'Kayes', 'Gao', 'Tombouctou'] as const;
 

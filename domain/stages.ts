@@ -1,4 +1,4 @@
-/** The stages of a returnee's case (DOMAIN.md) and the two tracks that order them. */
+/** The stages of a returnee's case and the two tracks that order them (README, Rules). */
 
 export const TRACKS = ['reintegration', 'onward_return'] as const;
 export type Track = (typeof TRACKS)[number];

@@ -1,8 +1,9 @@
 /**
- * A travel-document request to an embassy (DOMAIN.md, "Travel documents"): the rules its workflow,
+ * A travel-document request to an embassy: the rules its workflow,
  * its liaison page and its API share. Pure: no I/O, no clock of its own (callers pass `now`).
  */
 
+import { StepRejected } from './rejection';
 import { isTerminal, type Stage } from './stages';
 
 export const DOCUMENT_TYPES = ['laissez_passer', 'emergency_travel_certificate', 'passport'] as const;
@@ -33,8 +34,6 @@ export const AWAITING_EMBASSY: readonly TravelDocumentStatus[] = ['sent', 'inter
  */
 export const ANSWERABLE: readonly TravelDocumentStatus[] = ['requested', ...AWAITING_EMBASSY];
 
-export const LIAISON_DECISIONS = ['issued', 'interview', 'refused'] as const;
-export type LiaisonDecision = (typeof LIAISON_DECISIONS)[number];
 
 export type LiaisonAnswer =
   | { decision: 'issued'; documentNumber: string; validUntil: string }
@@ -65,7 +64,7 @@ export interface TravelDocumentRequest {
 
 /**
  * An issued document that lapses before the planned departure. The embassy's answer is a fact and is
- * recorded as it is (DESIGN.md, principle 11); the case waits on the conflict until the departure
+ * recorded as it is (a hold or a rule never drops a fact); the case waits on the conflict until the departure
  * moves or a new document comes.
  */
 export interface TravelDocumentConflict {
@@ -106,21 +105,6 @@ export interface TravelDocumentState extends TravelDocumentRequest {
   finished: boolean;
 }
 
-/** Why an answer, a cancellation or a move of the departure is refused; the API maps the code to an HTTP status. */
-export class TravelDocumentRejected extends Error {
-  constructor(
-    /**
-     * already_answered → 409, stale_link → 410, invalid_answer → 422. A move of the departure, which
-     * the case's side sends, speaks the steps' language (api/update-problem.ts): stage_conflict → 409,
-     * rule_violation → 422.
-     */
-    readonly code: 'already_answered' | 'stale_link' | 'invalid_answer' | 'stage_conflict' | 'rule_violation',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TravelDocumentRejected';
-  }
-}
 
 const DAY_MS = 86_400_000;
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -171,18 +155,18 @@ export function markSent(state: TravelDocumentState, now: number): TravelDocumen
 }
 
 /**
- * Throws TravelDocumentRejected unless the embassy may give this answer now, on a link of this round.
+ * Throws StepRejected unless the embassy may give this answer now, on a link of this round.
  * A document that lapses before the planned departure is not refused: it is what the embassy issued,
  * and it is recorded with its conflict.
  */
 export function checkAnswer(state: TravelDocumentState, answer: LiaisonAnswer, ctx: { now: number; round: number }): void {
   if (state.finished || !ANSWERABLE.includes(state.status)) {
-    throw new TravelDocumentRejected('already_answered', `this request was already answered (${state.status}); it cannot be answered again`);
+    throw new StepRejected('already_answered', `this request was already answered (${state.status}); it cannot be answered again`);
   }
   if (ctx.round !== state.round) {
-    throw new TravelDocumentRejected('stale_link', 'this link belongs to an earlier request; use the link in the latest e-mail');
+    throw new StepRejected('stale_link', 'this link belongs to an earlier request; use the link in the latest e-mail');
   }
-  const invalid = (message: string) => new TravelDocumentRejected('invalid_answer', message);
+  const invalid = (message: string) => new StepRejected('invalid_answer', message);
   switch (answer.decision) {
     case 'issued': {
       if (!answer.documentNumber.trim()) throw invalid('the document number is required');
@@ -236,7 +220,7 @@ export function applyAnswer(state: TravelDocumentState, answer: LiaisonAnswer, n
 /** A cancellation fits any request the embassy has not answered for good. */
 export function checkCancellation(state: TravelDocumentState): void {
   if (state.finished || !ANSWERABLE.includes(state.status)) {
-    throw new TravelDocumentRejected('already_answered', `the request is ${state.status}; it can no longer be cancelled`);
+    throw new StepRejected('already_answered', `the request is ${state.status}; it can no longer be cancelled`);
   }
 }
 
@@ -245,16 +229,16 @@ export function applyCancellation(state: TravelDocumentState, reason: string, by
 }
 
 /**
- * Throws TravelDocumentRejected unless the request's planned departure may move to `plannedDeparture`:
+ * Throws StepRejected unless the request's planned departure may move to `plannedDeparture`:
  * not to a day already past, and only while the request may still lead to a departure.
  */
 export function checkDepartureMove(state: TravelDocumentState, plannedDeparture: string, now: number): void {
   if (state.finished || state.status === 'cancelled' || state.status === 'refused' || state.status === 'expired') {
-    throw new TravelDocumentRejected('stage_conflict', `the request is ${state.finished ? 'finished' : state.status}; its planned departure can no longer move`);
+    throw new StepRejected('stage_conflict', `the request is ${state.finished ? 'finished' : state.status}; its planned departure can no longer move`);
   }
   const last = lastMomentOf(plannedDeparture);
-  if (Number.isNaN(last)) throw new TravelDocumentRejected('rule_violation', 'the planned departure is not a date');
-  if (last < now) throw new TravelDocumentRejected('rule_violation', `the planned departure ${plannedDeparture} has already passed`);
+  if (Number.isNaN(last)) throw new StepRejected('rule_violation', 'the planned departure is not a date');
+  if (last < now) throw new StepRejected('rule_violation', `the planned departure ${plannedDeparture} has already passed`);
 }
 
 /** The state after a move checkDepartureMove accepted: the conflict is worked out again for the new day. */
@@ -385,12 +369,15 @@ export type TravelDocumentMessage =
   | { kind: 'renewal_notice'; round: number }
   | { kind: 'outcome_not_taken'; round: number; outcome: 'issued' | 'refused' | 'expired'; reason: string };
 
+/** What every message key about a request starts with: its messages are found by it. */
+export const messageKeyPrefix = (requestId: string) => `traveldoc:${requestId}`;
+
 /**
  * `traveldoc:<id>:request`, `traveldoc:<id>:reminder:1`, `traveldoc:<id>:renewal:1:reminder:2`,
  * `traveldoc:<id>:escalation:2`, `traveldoc:<id>:outcome:refused`, …
  */
 export function messageKey(requestId: string, message: TravelDocumentMessage): string {
-  const base = message.round === 0 ? `traveldoc:${requestId}` : `traveldoc:${requestId}:renewal:${message.round}`;
+  const base = message.round === 0 ? messageKeyPrefix(requestId) : `${messageKeyPrefix(requestId)}:renewal:${message.round}`;
   const cycle = 'cycle' in message && message.cycle > 0 ? `:interview:${message.cycle}` : '';
   switch (message.kind) {
     case 'request':

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type CasePolicy, SLA_KEYS, type SlaKey } from '../domain/case-policy';
 import { parseDuration } from '../domain/duration';
 import { ceilingXof } from '../domain/money';
+import type { FlightPolicy } from '../domain/flight';
 import type { TravelDocumentPolicy } from '../domain/travel-document';
 import { HOST_COUNTRY } from '../domain/reference';
 import { parseCodecKeys } from './codec';
@@ -135,6 +136,7 @@ export interface Config extends Env {
   dataDir: string;
   casePolicy: CasePolicy;
   travelDocumentPolicy: TravelDocumentPolicy;
+  flightPolicy: FlightPolicy;
   /** The HMAC key of liaison links; undefined only when neither it nor AUTH_SECRET is set. */
   liaisonLinkSecret?: string;
 }
@@ -173,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
+    flightPolicy: { fitToTravelWindowMs: e.FIT_TO_TRAVEL_WINDOW, departureGraceMs: e.FLIGHT_DEPARTURE_GRACE },
     travelDocumentPolicy: {
       reminderIntervalMs: e.EMBASSY_REMINDER_INTERVAL,
       maxReminders: e.EMBASSY_REMINDERS,

@@ -5,7 +5,7 @@ import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
 import { registrationBody } from '../tests/support/fixtures';
 import { startTestStack } from '../tests/support/stack';
-import { caseWorkflowId } from '../workflows/ids';
+import { caseWorkflowId, flightWorkflowId, travelDocumentWorkflowId } from '../workflows/ids';
 
 /**
  * Records real histories of every workflow type into tests/replay/histories/, for the replay test
@@ -93,9 +93,9 @@ async function main() {
       ['returnee-case-reintegration', caseWorkflowId(full), true],
       ['returnee-case-onward-closed', caseWorkflowId(onward), true],
       ['returnee-case-onward-departed', caseWorkflowId(transit), true],
-      ['charter-flight', `flight:${flight.flightId}`, true],
+      ['charter-flight', flightWorkflowId(flight.flightId), true],
       // Still running (it waits to see whether the document needs renewing): a partial history replays too.
-      ['travel-document-issued', `traveldoc:${requestId}`, false],
+      ['travel-document-issued', travelDocumentWorkflowId(requestId), false],
     ];
     for (const [name, workflowId, finished] of recordings) {
       const handle = stack.client.workflow.getHandle(workflowId);

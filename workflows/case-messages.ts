@@ -5,8 +5,11 @@ import type { CaseView } from './case-view';
 import type { RegistrationResult } from '../domain/registration';
 import type { Actor } from '../domain/case-state';
 
-/** Human steps that officers take through the API, one Workflow Update each (validated, synchronous). */
-export const HUMAN_STEPS = [
+/**
+ * The steps a case takes as Workflow Updates (validated, synchronous): officers' steps through the
+ * API, and the facts other workflows' activities bring (a flight's arrival, an embassy's outcome).
+ */
+export const CASE_STEP_UPDATES = [
   'recordReception',
   'recordCounsellingSession',
   'decideEligibility',
@@ -30,11 +33,11 @@ export const HUMAN_STEPS = [
 ] as const satisfies readonly CaseStepType[];
 
 export type CaseStepUpdates = {
-  [K in (typeof HUMAN_STEPS)[number]]: UpdateDefinition<CaseView, [StepInput<K>], K>;
+  [K in (typeof CASE_STEP_UPDATES)[number]]: UpdateDefinition<CaseView, [StepInput<K>], K>;
 };
 
 export const caseStepUpdates = Object.fromEntries(
-  HUMAN_STEPS.map((name) => [name, defineUpdate(name)]),
+  CASE_STEP_UPDATES.map((name) => [name, defineUpdate(name)]),
 ) as unknown as CaseStepUpdates;
 
 /** Resolves once the case row exists (or the registration turned out to be a duplicate). */

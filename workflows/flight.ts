@@ -7,11 +7,9 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { FlightActivities } from '../activities/flight-activities';
 import type { Actor } from '../domain/case-state';
-import { StepRejected } from '../domain/case-steps';
 import {
   boardedPassengers,
   countryOf,
@@ -28,11 +26,10 @@ import {
   checkFlightStep,
   type FlightStep,
   isRepeatedArrival,
-  ManifestRejected,
   type ManifestSafeguardFacts,
 } from '../domain/flight-steps';
-import { Exclusive } from './exclusive';
-import { inputRefusal, withInputRefusal } from './input-refusal';
+import { inputRefusal } from './input-refusal';
+import { enforce, StepCore } from './step-core';
 import {
   awaitFlightRecorded,
   flightUpdates,
@@ -83,15 +80,6 @@ export interface FlightOutcome {
   cases?: FlightState['cases'];
 }
 
-function rejection(error: unknown): unknown {
-  if (error instanceof ManifestRejected) {
-    return ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details: [error.failures] });
-  }
-  return error instanceof StepRejected
-    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
-    : error;
-}
-
 export function flightView(state: FlightState): FlightView {
   return { ...summarize(state), passengers: state.passengers };
 }
@@ -102,55 +90,41 @@ export type StepActor = Actor | { sub: 'sira'; role: 'system' };
 /** What the update carries that the workflow keeps out of its state (names, escort), for Postgres only. */
 type Personal = { passenger?: PassengerInput; escort?: string };
 
-/** One charter flight, from planning to the moment every passenger's case exists (DOMAIN.md). */
+/** One charter flight, from planning to the moment every passenger's case exists. */
 export async function charterFlight(input: FlightInput): Promise<FlightOutcome> {
   const { policy } = input;
-  let state: FlightState = input.state ?? newFlightState(requirePlan(input.plan));
+  const core = new StepCore<FlightState>(input.state ?? newFlightState(requirePlan(input.plan)), publishFlight);
   let recorded = input.state !== undefined;
   let refusal: ApplicationFailure | undefined;
-  const exclusive = new Exclusive();
-
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: FlightId, value: state.flightId },
-      { key: FlightStatus, value: state.status },
-      { key: FlightOverdue, value: state.overdue },
-    ]);
 
   // Validators run only for new requests, never on replay, so they always follow the current rules.
   const check = (step: FlightStep, actor: StepActor, firstRules = false) => {
     if (!recorded) throw ApplicationFailure.create({ type: 'stage_conflict', message: 'the flight is not recorded yet', nonRetryable: true });
-    try {
-      checkFlightStep(state, step, { now: Date.now(), policy, actor, firstRules });
-    } catch (error) {
-      throw rejection(error);
-    }
+    enforce(() => checkFlightStep(core.state, step, { now: Date.now(), policy, actor, firstRules }));
   };
 
   /** Applies a step under the lock: re-checked, recorded in Postgres, then made the live state. */
   const perform = (step: FlightStep, actor: StepActor, personal: Personal = {}) =>
-    exclusive.run(async () => {
+    core.exclusive(async () => {
       // A step the current rules refuse would schedule no activity: a replayed older step keeps its rules.
       const firstRules = !patched(MINOR_SAFEGUARDS);
       check(step, actor, firstRules);
-      if (isRepeatedArrival(state, step)) return summarize(state);
+      if (isRepeatedArrival(core.state, step)) return summarize(core.state);
       const now = Date.now();
-      const next = applyFlightStep(state, step, { now, policy, actor, firstRules });
-      const result = await withInputRefusal(
-        acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal }),
-      );
-      if (result.conflict) {
-        // Another flight booked the same person between the API's check and this write.
-        throw ApplicationFailure.create({
-          type: 'stage_conflict',
-          message: `the same person is already on open flight ${result.conflict.flightId}`,
-          nonRetryable: true,
-          details: [result.conflict],
-        });
-      }
-      state = next;
-      publish();
-      return summarize(state);
+      const next = applyFlightStep(core.state, step, { now, policy, actor, firstRules });
+      await core.recordThenCommit(next, async () => {
+        const result = await acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
+        if (result.conflict) {
+          // Another flight booked the same person between the API's check and this write.
+          throw ApplicationFailure.create({
+            type: 'stage_conflict',
+            message: `the same person is already on open flight ${result.conflict.flightId}`,
+            nonRetryable: true,
+            details: [result.conflict],
+          });
+        }
+      });
+      return summarize(core.state);
     });
 
   const human = <A extends { actor: Actor }>(toStep: (args: A) => FlightStep, personal: (args: A) => Personal = () => ({})) => ({
@@ -207,11 +181,11 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
     cancelFlight: human<{ actor: Actor; reason: string }>(({ reason }) => ({ type: 'cancelFlight', reason })),
   };
 
-  setHandler(getFlightState, () => flightView(state));
+  setHandler(getFlightState, () => flightView(core.state));
   setHandler(awaitFlightRecorded, async () => {
     await condition(() => recorded || refusal !== undefined);
     if (refusal) throw refusal;
-    return { flightId: state.flightId };
+    return { flightId: core.state.flightId };
   });
   for (const [name, { handler, validator }] of Object.entries(handlers)) {
     const update = flightUpdates[name as keyof typeof flightUpdates];
@@ -221,49 +195,54 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const system: StepActor = { sub: 'sira', role: 'system' };
   if (!recorded) {
     try {
-      await acts.recordFlightCreated({ flight: summarize(state), at: state.createdAt });
+      await acts.recordFlightCreated({ flight: summarize(core.state), at: core.state.createdAt });
     } catch (error) {
       // A flight Postgres cannot store is refused and ends here (defence in depth behind the API).
       refusal = inputRefusal(error);
       if (!refusal) throw error;
       await condition(allHandlersFinished);
-      return { flightId: state.flightId, status: state.status };
+      return { flightId: core.state.flightId, status: core.state.status };
     }
     recorded = true;
   }
-  publish();
+  core.publish();
 
-  while (!isFinished(state.status)) {
-    if (state.status === 'arrived') {
-      const arrival = state.arrival!;
+  while (!isFinished(core.state.status)) {
+    if (core.state.status === 'arrived') {
+      const state = core.state;
       const cases = await fanOut.openArrivalCases({
         flightId: state.flightId,
         fromCountry: countryOf(state.origin),
-        arrival,
+        arrival: state.arrival!,
         expected: boardedPassengers(state).length,
       });
       await perform({ type: 'closeFlight', cases }, system);
       continue;
     }
-    const seen = state.seq;
-    const due = overdueAt(state, policy);
-    const stepped =
-      due === undefined ? (await condition(() => state.seq !== seen), true) : await condition(() => state.seq !== seen, Math.max(1, due - Date.now()));
+    const stepped = await core.nextChange(overdueAt(core.state, policy));
     if (!stepped) {
       // A step may have landed as the timer fired; mark only a flight that is still overdue.
       await perform({ type: 'markOverdue' }, system).catch((error: unknown) => {
         if (!(error instanceof ApplicationFailure && error.type === 'stage_conflict')) throw error;
       });
     }
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength > input.historyLimit)) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof charterFlight>({ policy, state, historyLimit: input.historyLimit });
+    if (await core.timeToContinueAsNew(input.historyLimit)) {
+      await continueAsNew<typeof charterFlight>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
   await condition(allHandlersFinished);
-  return { flightId: state.flightId, status: state.status, cases: state.cases };
+  return { flightId: core.state.flightId, status: core.state.status, cases: core.state.cases };
 }
+
+/** The flight's search attributes: its id, status and whether it is overdue. */
+function publishFlight(state: FlightState): void {
+  upsertSearchAttributes([
+    { key: FlightId, value: state.flightId },
+    { key: FlightStatus, value: state.status },
+    { key: FlightOverdue, value: state.overdue },
+  ]);
+}
+
 
 function requirePlan(plan: FlightPlan | undefined): FlightPlan {
   if (!plan) throw ApplicationFailure.nonRetryable('a flight needs a plan or a carried-over state');

@@ -1,9 +1,19 @@
-/** Workflow IDs are business keys (DESIGN.md, principle 3), each with its inverse. */
+/**
+ * Workflow IDs are business keys, so that starting twice finds the running workflow instead of a
+ * second one; each has its inverse, for lists read from Temporal's visibility.
+ */
 
-export const caseWorkflowId = (caseId: string): string => `case:${caseId}`;
-export const flightWorkflowId = (flightId: string): string => `flight:${flightId}`;
-export const travelDocumentWorkflowId = (requestId: string): string => `traveldoc:${requestId}`;
+const CASE = 'case:';
+const FLIGHT = 'flight:';
+const TRAVEL_DOCUMENT = 'traveldoc:';
 
-export function caseIdFromWorkflowId(workflowId: string): string | undefined {
-  return workflowId.startsWith('case:') ? workflowId.slice('case:'.length) : undefined;
-}
+export const caseWorkflowId = (caseId: string): string => `${CASE}${caseId}`;
+export const flightWorkflowId = (flightId: string): string => `${FLIGHT}${flightId}`;
+export const travelDocumentWorkflowId = (requestId: string): string => `${TRAVEL_DOCUMENT}${requestId}`;
+
+const keyAfter = (prefix: string, workflowId: string): string | undefined =>
+  workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined;
+
+export const caseIdFromWorkflowId = (workflowId: string): string | undefined => keyAfter(CASE, workflowId);
+export const flightIdFromWorkflowId = (workflowId: string): string | undefined => keyAfter(FLIGHT, workflowId);
+export const requestIdFromWorkflowId = (workflowId: string): string | undefined => keyAfter(TRAVEL_DOCUMENT, workflowId);

@@ -9,13 +9,12 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities/case-activities';
 import type { CasePolicy } from '../domain/case-policy';
 import { adultOn } from '../domain/age';
 import { type Actor, type CaseState, newCaseState } from '../domain/case-state';
-import { applyStep, type CaseStep, checkStep, StepRejected } from '../domain/case-steps';
+import { applyStep, type CaseStep, checkStep } from '../domain/case-steps';
 import { nextDeadline, refreshTask } from '../domain/open-task';
 import type { Registration, RegistrationResult } from '../domain/registration';
 import { isTerminal } from '../domain/stages';
@@ -23,13 +22,13 @@ import {
   awaitRegistration,
   caseStepUpdates,
   getCaseState,
-  HUMAN_STEPS,
+  CASE_STEP_UPDATES,
   resumeSignal,
   suspendSignal,
 } from './case-messages';
 import { type CaseView, caseView } from './case-view';
-import { Exclusive } from './exclusive';
-import { inputRefusal, withInputRefusal } from './input-refusal';
+import { inputRefusal } from './input-refusal';
+import { enforce, StepCore } from './step-core';
 import {
   CaseCentre,
   CaseDueAt,
@@ -74,53 +73,28 @@ export interface CaseOutcome {
   refused?: string;
 }
 
-function rejection(error: unknown): unknown {
-  return error instanceof StepRejected
-    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
-    : error;
-}
-
-/** One returnee's journey, from registration to completion or closure (DOMAIN.md). */
+/** One returnee's journey, from registration to completion or closure. */
 export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcome> {
   const { policy } = input;
   const registrationInput = input.registration;
-  let state: CaseState = input.state ?? initialState(registrationInput, policy);
-  let registration: RegistrationResult | undefined = input.state ? { caseId: state.caseId } : undefined;
+  const core = new StepCore<CaseState>(input.state ?? initialState(registrationInput, policy), publishCase);
+  let registration: RegistrationResult | undefined = input.state ? { caseId: core.state.caseId } : undefined;
   let refusal: ApplicationFailure | undefined;
-  const exclusive = new Exclusive();
-
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: CaseStage, value: state.stage },
-      { key: CaseDueAt, value: caseView(state).dueAt ? new Date(caseView(state).dueAt!) : null },
-      { key: CaseOverdue, value: (state.task?.overdueLevel ?? 0) > 0 },
-      { key: CaseSuspended, value: state.suspension !== undefined },
-      { key: CaseCentre, value: state.centreCode },
-      { key: CaseNationality, value: state.nationality },
-      { key: CaseTrack, value: state.track },
-      { key: CaseMinor, value: state.minor },
-      { key: CaseOfficer, value: state.officer },
-      { key: FlightId, value: state.flightId ?? null },
-    ]);
 
   const check = (step: CaseStep, actor: Actor) => {
     if (!registration || registration.duplicateOf) {
       throw ApplicationFailure.create({ type: 'stage_conflict', message: 'the case is not registered', nonRetryable: true });
     }
-    try {
-      checkStep(state, step, { now: Date.now(), policy, actor });
-    } catch (error) {
-      throw rejection(error);
-    }
+    checkStep(core.state, step, { now: Date.now(), policy, actor });
   };
 
-  /** Applies a step under the lock: re-checked, recorded in Postgres, then made the live state. */
-  const perform = (step: CaseStep, actor: Actor) =>
-    exclusive.run(async () => {
-      check(step, actor);
-      const now = Date.now();
-      const next = applyStep(state, step, { now, policy, actor });
-      await withInputRefusal(acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() }));
+  /** Applies a checked step: recorded in Postgres (with what it opens elsewhere), then made the live state. */
+  const apply = async (step: CaseStep, actor: Actor) => {
+    const now = Date.now();
+    const state = core.state;
+    const next = applyStep(state, step, { now, policy, actor });
+    await core.recordThenCommit(next, async () => {
+      await acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
       if (step.type === 'recordTravelDocumentRequest' && step.request && patched(CASE_OPENS_TRAVEL_DOCUMENT)) {
         // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
         // cancelled and the new one started durably, by the activity's retries, not by an HTTP handler.
@@ -129,31 +103,36 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       if (step.type === 'movePlannedDeparture' && state.travelDocument && !state.travelDocument.held) {
         await acts.moveTravelDocumentDeparture({ requestId: state.travelDocument.requestId, plannedDeparture: step.plannedDeparture, actor, caseSeq: next.seq });
       }
-      state = next;
-      publish();
-      return caseView(state);
+    });
+    return caseView(core.state);
+  };
+
+  /** A step the workflow or a signal sends itself: checked and applied under the lock. */
+  const perform = (step: CaseStep, actor: Actor) =>
+    core.exclusive(async () => {
+      enforce(() => check(step, actor));
+      return apply(step, actor);
     });
 
-  setHandler(getCaseState, () => caseView(state));
+  setHandler(getCaseState, () => caseView(core.state));
   setHandler(awaitRegistration, async () => {
     await condition(() => registration !== undefined || refusal !== undefined);
     if (refusal) throw refusal;
     return registration!;
   });
-  for (const name of HUMAN_STEPS) {
+  for (const name of CASE_STEP_UPDATES) {
     // One handler shape serves every step: the update's name is the step's type.
     const update = caseStepUpdates[name] as unknown as UpdateDefinition<CaseView, [{ actor: Actor }]>;
-    setHandler(
-      update,
-      ({ actor, ...rest }) => perform({ type: name, ...rest } as CaseStep, actor),
-      { validator: ({ actor, ...rest }) => check({ type: name, ...rest } as CaseStep, actor) },
-    );
+    core.update(update, {
+      check: ({ actor, ...rest }) => check({ type: name, ...rest } as CaseStep, actor),
+      perform: ({ actor, ...rest }) => apply({ type: name, ...rest } as CaseStep, actor),
+    });
   }
   // Bulk holds are signals: a case they do not fit ignores them, and the log says why.
   const hold = (step: CaseStep, actor: Actor) =>
     perform(step, actor).then(
       () => undefined,
-      (error: unknown) => log.info('hold ignored', { caseId: state.caseId, reason: String(error) }),
+      (error: unknown) => log.info('hold ignored', { caseId: core.state.caseId, reason: String(error) }),
     );
   setHandler(suspendSignal, ({ actor, reason }) => hold({ type: 'suspend', reason }, actor));
   setHandler(resumeSignal, ({ actor, reason }) => hold({ type: 'resume', reason }, actor));
@@ -161,64 +140,74 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   if (!registration) {
     let result: RegistrationResult;
     try {
-      result = await acts.registerCase({ registration: registrationInput!, state });
+      result = await acts.registerCase({ registration: registrationInput!, state: core.state });
     } catch (error) {
       // A registration Postgres cannot store ends here, refused, leaving neither a row nor a live workflow.
       refusal = inputRefusal(error);
       if (!refusal) throw error;
       await condition(allHandlersFinished);
-      return { caseId: state.caseId, stage: state.stage, refused: refusal.message };
+      return { caseId: core.state.caseId, stage: core.state.stage, refused: refusal.message };
     }
     registration = result;
     if (result.duplicateOf) {
       await condition(allHandlersFinished);
-      return { caseId: state.caseId, stage: state.stage, duplicateOf: result.duplicateOf };
+      return { caseId: core.state.caseId, stage: core.state.stage, duplicateOf: result.duplicateOf };
     }
     // What the records say of the person's earlier cases (a second return, earlier assistance).
     if (result.previousCaseId || result.previouslyAssisted) {
-      state = { ...state, previousCaseId: result.previousCaseId, previouslyAssisted: result.previouslyAssisted };
+      core.adopt({ ...core.state, previousCaseId: result.previousCaseId, previouslyAssisted: result.previouslyAssisted });
     }
   }
-  publish();
+  core.publish();
 
-  if (isTerminal(state.stage)) {
+  if (isTerminal(core.state.stage)) {
     // Started again from a closed case's state to reopen it (Update-with-Start): the reopening comes at once.
-    if (!(await condition(() => !isTerminal(state.stage), '1 minute'))) {
+    if (!(await condition(() => !isTerminal(core.state.stage), '1 minute'))) {
       await condition(allHandlersFinished);
-      return { caseId: state.caseId, stage: state.stage };
+      return { caseId: core.state.caseId, stage: core.state.stage };
     }
   }
 
-  while (!isTerminal(state.stage)) {
-    const seen = state.seq;
-    const deadline = nextDeadline(state);
-    const birthday = comingOfAgeAt(state);
-    const wakeAt = Math.min(deadline?.at ?? Infinity, birthday ?? Infinity);
-    const stepped = Number.isFinite(wakeAt)
-      ? await condition(() => state.seq !== seen, Math.max(1, wakeAt - Date.now()))
-      : (await condition(() => state.seq !== seen), true);
+  while (!isTerminal(core.state.stage)) {
+    const deadline = nextDeadline(core.state);
+    const birthday = comingOfAgeAt(core.state);
+    const stepped = await core.nextChange(Math.min(deadline?.at ?? Infinity, birthday ?? Infinity));
     if (!stepped && birthday !== undefined && birthday <= Date.now()) {
       // The 18th birthday: the case no longer follows a minor (safeguards no longer bind travel or plans).
       await perform({ type: 'cameOfAge' }, SYSTEM);
     } else if (!stepped && deadline) {
-      await exclusive.run(async () => {
+      await core.exclusive(async () => {
         // A step may have landed while the timer fired; only mark the deadline that is still current.
+        const state = core.state;
         const current = nextDeadline(state);
         if (current?.level !== deadline.level || current.at !== deadline.at || !state.task) return;
         const next: CaseState = { ...state, seq: state.seq + 1, task: { ...state.task, overdueLevel: deadline.level } };
-        await acts.markCaseOverdue({ state: next, level: deadline.level, at: new Date().toISOString() });
-        state = next;
-        publish();
+        await core.recordThenCommit(next, () => acts.markCaseOverdue({ state: next, level: deadline.level, at: new Date().toISOString() }));
       });
     }
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength > input.historyLimit)) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof returneeCase>({ policy, state, historyLimit: input.historyLimit });
+    if (await core.timeToContinueAsNew(input.historyLimit)) {
+      await continueAsNew<typeof returneeCase>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
   await condition(allHandlersFinished);
-  return { caseId: state.caseId, stage: state.stage };
+  return { caseId: core.state.caseId, stage: core.state.stage };
+}
+
+/** The case's search attributes: what managers filter on in the Temporal UI (never personal data). */
+function publishCase(state: CaseState): void {
+  const dueAt = caseView(state).dueAt;
+  upsertSearchAttributes([
+    { key: CaseStage, value: state.stage },
+    { key: CaseDueAt, value: dueAt ? new Date(dueAt) : null },
+    { key: CaseOverdue, value: (state.task?.overdueLevel ?? 0) > 0 },
+    { key: CaseSuspended, value: state.suspension !== undefined },
+    { key: CaseCentre, value: state.centreCode },
+    { key: CaseNationality, value: state.nationality },
+    { key: CaseTrack, value: state.track },
+    { key: CaseMinor, value: state.minor },
+    { key: CaseOfficer, value: state.officer },
+    { key: FlightId, value: state.flightId ?? null },
+  ]);
 }
 
 function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {

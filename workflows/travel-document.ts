@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -8,7 +7,6 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseOutcomeDelivery, TravelDocumentActivities } from '../activities/travel-document-activities';
 import {
@@ -35,11 +33,9 @@ import {
   startRenewal,
   type TravelDocumentPolicy,
   type TravelDocumentRequest,
-  TravelDocumentRejected,
   type TravelDocumentState,
 } from '../domain/travel-document';
-import { Exclusive } from './exclusive';
-import { withInputRefusal } from './input-refusal';
+import { StepCore } from './step-core';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from './search-attributes';
 import {
   answerTravelDocumentRequest,
@@ -71,12 +67,6 @@ const REPEATED_ESCALATIONS = 'repeated-escalations';
  */
 const refusedDelivery = (delivery: CaseOutcomeDelivery): delivery is Extract<CaseOutcomeDelivery, object> => typeof delivery === 'object';
 
-function rejection(error: unknown): unknown {
-  return error instanceof TravelDocumentRejected
-    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
-    : error;
-}
-
 /**
  * One request to an embassy for one person's travel document, from the e-mail to the outcome the
  * case takes in: reminders, escalations, interview, a planned departure that moves, and a renewal if
@@ -87,137 +77,78 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     ...input.policy,
     escalationIntervalMs: input.policy.escalationIntervalMs ?? DEFAULT_ESCALATION_INTERVAL_MS,
   };
-  let state: TravelDocumentState = input.state ?? newTravelDocumentState(input.request);
-  const exclusive = new Exclusive();
-
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: TravelDocStatus, value: state.status },
-      { key: TravelDocOverdue, value: state.overdue },
-      { key: CaseCentre, value: state.centreCode },
-      { key: CaseNationality, value: state.country },
-    ]);
+  const core = new StepCore<TravelDocumentState>(input.state ?? newTravelDocumentState(input.request), publishRequest);
 
   /** Records a change in Postgres (row and event), then makes it the live state. */
-  const commit = async (next: TravelDocumentState, kind: string, detail: Record<string, unknown> = {}) => {
-    await acts.recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() });
-    state = next;
-    publish();
-  };
+  const commit = (next: TravelDocumentState, kind: string, detail: Record<string, unknown> = {}) =>
+    core.recordThenCommit(next, () => acts.recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() }));
 
-  setHandler(getTravelDocumentState, () => state);
-  setHandler(
-    answerTravelDocumentRequest,
-    ({ answer, round }) =>
-      exclusive.run(async () => {
-        try {
-          checkAnswer(state, answer, { now: Date.now(), round });
-        } catch (error) {
-          throw rejection(error);
-        }
-        const next = applyAnswer(state, answer, Date.now());
-        const conflict = answer.decision === 'issued' && next.conflict ? { conflict: next.conflict } : {};
-        await withInputRefusal(commit(next, `answered_${answer.decision}`, { ...answer, round, ...conflict }));
-        return state;
-      }),
-    {
-      validator: ({ answer, round }) => {
-        try {
-          checkAnswer(state, answer, { now: Date.now(), round });
-        } catch (error) {
-          throw rejection(error);
-        }
-      },
+  setHandler(getTravelDocumentState, () => core.state);
+  core.update(answerTravelDocumentRequest, {
+    check: ({ answer, round }) => checkAnswer(core.state, answer, { now: Date.now(), round }),
+    perform: async ({ answer, round }) => {
+      const next = applyAnswer(core.state, answer, Date.now());
+      const conflict = answer.decision === 'issued' && next.conflict ? { conflict: next.conflict } : {};
+      await commit(next, `answered_${answer.decision}`, { ...answer, round, ...conflict });
+      return core.state;
     },
-  );
-  setHandler(
-    cancelTravelDocumentRequest,
-    ({ actor, reason }) =>
-      exclusive.run(async () => {
-        try {
-          checkCancellation(state);
-        } catch (error) {
-          throw rejection(error);
-        }
-        await withInputRefusal(commit(applyCancellation(state, reason, actor.sub), 'cancelled', { reason, by: actor.sub }));
-        return state;
-      }),
-    {
-      validator: (_input) => {
-        try {
-          checkCancellation(state);
-        } catch (error) {
-          throw rejection(error);
-        }
-      },
+  });
+  core.update(cancelTravelDocumentRequest, {
+    check: () => checkCancellation(core.state),
+    perform: async ({ actor, reason }) => {
+      await commit(applyCancellation(core.state, reason, actor.sub), 'cancelled', { reason, by: actor.sub });
+      return core.state;
     },
-  );
-
-  setHandler(
-    movePlannedDeparture,
-    ({ actor, plannedDeparture }) =>
-      exclusive.run(async () => {
-        try {
-          checkDepartureMove(state, plannedDeparture, Date.now());
-        } catch (error) {
-          throw rejection(error);
-        }
-        if (plannedDeparture === state.plannedDeparture) return state;
-        const from = state.plannedDeparture;
-        const next = applyDepartureMove(state, plannedDeparture);
-        await withInputRefusal(commit(next, 'departure_moved', { from, to: plannedDeparture, by: actor.sub, conflict: next.conflict ?? null }));
-        return state;
-      }),
-    {
-      validator: ({ plannedDeparture }) => {
-        try {
-          checkDepartureMove(state, plannedDeparture, Date.now());
-        } catch (error) {
-          throw rejection(error);
-        }
-      },
+  });
+  core.update(movePlannedDeparture, {
+    check: ({ plannedDeparture }) => checkDepartureMove(core.state, plannedDeparture, Date.now()),
+    perform: async ({ actor, plannedDeparture }) => {
+      if (plannedDeparture === core.state.plannedDeparture) return core.state;
+      const from = core.state.plannedDeparture;
+      const next = applyDepartureMove(core.state, plannedDeparture);
+      await commit(next, 'departure_moved', { from, to: plannedDeparture, by: actor.sub, conflict: next.conflict ?? null });
+      return core.state;
     },
-  );
+  });
 
   /** Sends the request (or renewal) e-mail and starts the embassy's clock. */
   const sendToEmbassy = () =>
-    exclusive.run(async () => {
+    core.exclusive(async () => {
+      const state = core.state;
       if (state.status !== 'requested') return; // cancelled meanwhile
       await acts.sendTravelDocumentMail({ requestId: state.requestId, message: { kind: 'request', round: state.round } });
-      await commit(markSent(state, Date.now()), state.round === 0 ? 'sent' : 'renewal_sent', { round: state.round });
+      await commit(markSent(core.state, Date.now()), state.round === 0 ? 'sent' : 'renewal_sent', { round: state.round });
     });
 
   if (!input.state) {
+    const state = core.state;
     await commit(state, 'requested', { documentType: state.documentType, plannedDeparture: state.plannedDeparture });
   }
-  publish();
+  core.publish();
 
-  while (!state.finished) {
-    if (state.status === 'requested') {
+  while (!core.state.finished) {
+    if (core.state.status === 'requested') {
       await sendToEmbassy();
       continue;
     }
-    const outcome = pendingCaseOutcome(state);
+    const outcome = pendingCaseOutcome(core.state);
     if (outcome) {
       await deliverOutcome(outcome);
       continue;
     }
 
-    const seen = state.seq;
-    let chase = nextChase(state, policy);
+    const seen = core.state.seq;
+    let chase = nextChase(core.state, policy);
     if (chase?.kind === 'escalation' && chase.n > 1 && !patched(REPEATED_ESCALATIONS)) chase = undefined;
-    const lapse = currentDocumentLapsesAt(state);
-    const renewal = renewalDueAt(state, policy);
-    const wakeAt = Math.min(chase?.at ?? Infinity, lapse ?? Infinity, renewal ?? Infinity);
-    const changed = Number.isFinite(wakeAt)
-      ? await condition(() => state.seq !== seen, Math.max(1, wakeAt - Date.now()))
-      : (await condition(() => state.seq !== seen), true);
+    const lapse = currentDocumentLapsesAt(core.state);
+    const renewal = renewalDueAt(core.state, policy);
+    const changed = await core.nextChange(Math.min(chase?.at ?? Infinity, lapse ?? Infinity, renewal ?? Infinity));
     if (!changed) {
-      await exclusive.run(async () => {
-        if (state.seq !== seen) return; // an answer landed while the timer fired: look again
+      await core.exclusive(async () => {
+        if (core.state.seq !== seen) return; // an answer landed while the timer fired: look again
         const now = Date.now();
         if (lapse !== undefined && lapse <= now) {
-          await commit(markExpired(state), 'expired', { validUntil: state.document?.validUntil });
+          await commit(markExpired(core.state), 'expired', { validUntil: core.state.document?.validUntil });
         } else if (renewal !== undefined && renewal <= now) {
           await renewOrFinish();
         } else if (chase && chase.at <= now) {
@@ -226,44 +157,42 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
       });
     }
 
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof travelDocument>({ policy, request: input.request, state });
+    if (await core.timeToContinueAsNew()) {
+      await continueAsNew<typeof travelDocument>({ policy, request: input.request, state: core.state });
     }
   }
   await condition(allHandlersFinished);
-  return state;
+  return core.state;
 
   /**
    * Tells the case the outcome. A case that refuses it for now (suspended) is asked again with
    * backoff for a while; one that still cannot take it then, or never will (it ended, or waits on
    * another request), has it raised to the centre's supervisor, once: an outcome is never dropped
-   * (DESIGN.md, principle 11).
+   * (a fact from outside is always recorded).
    */
   async function deliverOutcome(outcome: NonNullable<ReturnType<typeof pendingCaseOutcome>>) {
     let refusedSince: number | undefined;
     for (let refusals = 1; ; refusals++) {
       const delivery = await acts.tellCaseTravelDocumentOutcome({
-        caseId: state.caseId,
-        requestId: state.requestId,
+        caseId: core.state.caseId,
+        requestId: core.state.requestId,
         outcome: outcome.outcome,
         validUntil: outcome.validUntil,
         reason: outcome.reason,
       });
       if (!refusedDelivery(delivery)) {
-        await exclusive.run(() => commit(markCaseTold(state, outcome.key), 'case_told', { outcome: outcome.outcome, result: delivery }));
+        await core.exclusive(() => commit(markCaseTold(core.state, outcome.key), 'case_told', { outcome: outcome.outcome, result: delivery }));
         return;
       }
       refusedSince ??= Date.now();
       const retryAt = delivery.temporary ? nextOutcomeAttemptAt(refusedSince, refusals, Date.now()) : undefined;
       if (retryAt === undefined) {
         await acts.sendTravelDocumentMail({
-          requestId: state.requestId,
-          message: { kind: 'outcome_not_taken', round: state.round, outcome: outcome.outcome, reason: delivery.reason },
+          requestId: core.state.requestId,
+          message: { kind: 'outcome_not_taken', round: core.state.round, outcome: outcome.outcome, reason: delivery.reason },
         });
-        await exclusive.run(() =>
-          commit(markOutcomeRaised(state, outcome.key, delivery.reason), 'outcome_raised', {
+        await core.exclusive(() =>
+          commit(markOutcomeRaised(core.state, outcome.key, delivery.reason), 'outcome_raised', {
             outcome: outcome.outcome,
             reason: delivery.reason,
             refusals,
@@ -277,9 +206,9 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
 
   /** A reminder to the embassy, or an escalation to the programme manager, unless the case has moved on. */
   async function chaseEmbassy(chase: NonNullable<ReturnType<typeof nextChase>>) {
-    const standing = await acts.caseTravelDocumentStanding({ caseId: state.caseId, requestId: state.requestId });
+    const standing = await acts.caseTravelDocumentStanding({ caseId: core.state.caseId, requestId: core.state.requestId });
     if (!standing.holdsRequest) {
-      await commit(applyCancellation(state, `the case no longer waits for this request (${standing.stage})`, 'sira'), 'cancelled', {
+      await commit(applyCancellation(core.state, `the case no longer waits for this request (${standing.stage})`, 'sira'), 'cancelled', {
         reason: 'case moved on',
         stage: standing.stage,
       });
@@ -287,27 +216,37 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     }
     if (chase.kind === 'reminder') {
       await acts.sendTravelDocumentMail({
-        requestId: state.requestId,
-        message: { kind: 'reminder', round: state.round, cycle: state.cycle, n: chase.n },
+        requestId: core.state.requestId,
+        message: { kind: 'reminder', round: core.state.round, cycle: core.state.cycle, n: chase.n },
       });
-      await commit(markReminded(state, chase.n), 'reminded', { n: chase.n });
+      await commit(markReminded(core.state, chase.n), 'reminded', { n: chase.n });
     } else {
       await acts.sendTravelDocumentMail({
-        requestId: state.requestId,
-        message: { kind: 'escalation', round: state.round, cycle: state.cycle, n: chase.n },
+        requestId: core.state.requestId,
+        message: { kind: 'escalation', round: core.state.round, cycle: core.state.cycle, n: chase.n },
       });
-      await commit(markEscalated(state, chase.n), 'escalated', { n: chase.n, remindersSent: state.remindersSent });
+      await commit(markEscalated(core.state, chase.n), 'escalated', { n: chase.n, remindersSent: core.state.remindersSent });
     }
   }
 
   /** The issued document is about to lapse: ask for a renewal if the person is still here, or stop. */
   async function renewOrFinish() {
-    const standing = await acts.caseTravelDocumentStanding({ caseId: state.caseId, requestId: state.requestId });
+    const standing = await acts.caseTravelDocumentStanding({ caseId: core.state.caseId, requestId: core.state.requestId });
     if (!standing.holdsRequest || standing.stage !== 'ready_to_depart') {
-      await commit(markFinished(state), 'finished', { stage: standing.stage });
+      await commit(markFinished(core.state), 'finished', { stage: standing.stage });
       return;
     }
-    await commit(startRenewal(state), 'renewal_started', { validUntil: state.document?.validUntil });
-    await acts.sendTravelDocumentMail({ requestId: state.requestId, message: { kind: 'renewal_notice', round: state.round } });
+    await commit(startRenewal(core.state), 'renewal_started', { validUntil: core.state.document?.validUntil });
+    await acts.sendTravelDocumentMail({ requestId: core.state.requestId, message: { kind: 'renewal_notice', round: core.state.round } });
   }
+}
+
+/** The request's search attributes (status, overdue, centre, nationality): no personal data. */
+function publishRequest(state: TravelDocumentState): void {
+  upsertSearchAttributes([
+    { key: TravelDocStatus, value: state.status },
+    { key: TravelDocOverdue, value: state.overdue },
+    { key: CaseCentre, value: state.centreCode },
+    { key: CaseNationality, value: state.country },
+  ]);
 }

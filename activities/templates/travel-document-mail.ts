@@ -1,7 +1,7 @@
 import type { LiaisonFacts } from '../../db/queries/travel-documents';
 import type { TravelDocumentMessage } from '../../domain/travel-document';
-import { escapeHtml } from './html';
-import { formatDate, type Language, textsFor } from './travel-document-texts';
+import { escapeHtml } from '../../platform/html';
+import { formatDate, type Language, textsFor } from '../../platform/travel-document-texts';
 
 export interface MailBody {
   subject: string;

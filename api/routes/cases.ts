@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
-import { caseIdFromWorkflowId, caseWorkflowId } from '../../workflows/ids';
+import { caseIdFromWorkflowId, caseWorkflowId, requestIdFromWorkflowId } from '../../workflows/ids';
 import { reopenCase, startCase } from '../../platform/case-starter';
-import type { CaseState } from '../../domain/case-state';
 import { CaseCentre, CaseDueAt, CaseNationality, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
 import type { Db } from '../../db';
 import { type Caller, inCentreScope, seesAllCentres } from '../auth';
@@ -15,6 +14,7 @@ import { CaseIdParams } from '../schemas/common';
 import { CaseListQuery, RegistrationSchema, ReopeningSchema } from '../schemas/cases';
 import { openCaseOf } from '../../db/queries/case-identity';
 import { caseDetail, listCases } from '../../db/queries/case-reads';
+import { caseScopeOf, caseStateOf } from '../../db/queries/cases';
 import { visibilityScope } from '../visibility';
 
 const CASE_READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
@@ -58,8 +58,8 @@ export const caseRoutes = [
         throw stepProblem(error, caseId);
       }
       if (result.duplicateOf) {
-        const existing = await deps.db('cases').where({ case_id: result.duplicateOf }).first('centre_code');
-        throw duplicate(caller, { caseId: result.duplicateOf, centreCode: existing?.centre_code ?? '' });
+        const existing = await caseScopeOf(deps.db, result.duplicateOf);
+        throw duplicate(caller, { caseId: result.duplicateOf, centreCode: existing?.centreCode ?? '' });
       }
       return {
         status: 201,
@@ -105,7 +105,7 @@ export const caseRoutes = [
         items.push({
           kind: isCase ? 'case' : 'travel_document',
           caseId: isCase ? caseIdFromWorkflowId(wf.workflowId) : undefined,
-          requestId: isCase ? undefined : wf.workflowId.slice('traveldoc:'.length),
+          requestId: isCase ? undefined : requestIdFromWorkflowId(wf.workflowId),
           workflowId: wf.workflowId,
           stage: isCase ? sa.get(CaseStage) : sa.get(TravelDocStatus),
           centreCode: sa.get(CaseCentre),
@@ -134,10 +134,10 @@ export const caseRoutes = [
       404: { description: 'No such case in your centres' },
     },
     async handler({ params, body, caller, deps, operation }) {
-      const row = await deps.db('cases').where({ case_id: params.caseId }).first('stage', 'state');
-      const state = row.state as CaseState;
-      if (row.stage !== 'closed' || !state.closure?.stage) {
-        const why = row.stage === 'completed' ? 'a completed case is not reopened' : row.stage !== 'closed' ? 'the case is not closed' : 'the case was closed before closures kept their stage';
+      // The route's scope has found the case already.
+      const { stage, state } = (await caseStateOf(deps.db, params.caseId))!;
+      if (stage !== 'closed' || !state.closure?.stage) {
+        const why = stage === 'completed' ? 'a completed case is not reopened' : stage !== 'closed' ? 'the case is not closed' : 'the case was closed before closures kept their stage';
         throw problem(409, why, { caseId: params.caseId });
       }
       try {

@@ -1,4 +1,3 @@
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -7,32 +6,19 @@ import {
   childCaseSafeguards,
   escortSeatOf,
   findOpenBooking,
-  flightDetail,
-  listFlights,
   manifestEntry,
   manifestMinors,
-} from '../../db/queries/flights';
+} from '../../db/queries/flight-manifest';
+import { flightDetail, flightStandingOf, listFlights } from '../../db/queries/flight-reads';
 import { isMinorOn } from '../../domain/age';
 import type { Actor } from '../../domain/case-state';
-import type {
-  FlightPlan,
-  FlightPolicy,
-  FlightStatus as Status,
-  PassengerIdentity,
-} from '../../domain/flight';
+import type { PassengerIdentity } from '../../domain/flight';
 import { isFinished, PRE_DEPARTURE } from '../../domain/flight';
 import type { MinorSafeguards } from '../../domain/minor-safeguards';
 import { ROLES } from '../../domain/reference';
-import type { Config } from '../../platform/config';
-import { charterFlight } from '../../workflows/flight';
-import {
-  awaitFlightRecorded,
-  type FlightSummary,
-  flightUpdates,
-  type MinorOnBoard,
-} from '../../workflows/flight-messages';
+import { startFlight } from '../../platform/flight-starter';
+import { type FlightSummary, flightUpdates, type MinorOnBoard } from '../../workflows/flight-messages';
 import { flightWorkflowId } from '../../workflows/ids';
-import { FlightId, FlightOverdue, FlightStatus } from '../../workflows/search-attributes';
 import type { Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
@@ -52,7 +38,7 @@ import {
   RescheduleSchema,
 } from '../schemas/flights';
 
-const MANAGERS = ['movement_officer'] as const;
+const MOVEMENT_OFFICERS = ['movement_officer'] as const;
 const READERS = ROLES;
 
 const STEP_RESPONSES = {
@@ -64,46 +50,11 @@ const STEP_RESPONSES = {
   },
 };
 
-export function flightPolicy(config: Config): FlightPolicy {
-  return {
-    fitToTravelWindowMs: config.FIT_TO_TRAVEL_WINDOW,
-    departureGraceMs: config.FLIGHT_DEPARTURE_GRACE,
-  };
-}
-
-/** Starts the flight's workflow and waits until its row exists; starting the same flightId twice reuses it. */
-export async function startFlight(client: Client, config: Config, plan: FlightPlan): Promise<void> {
-  const start = new WithStartWorkflowOperation(charterFlight, {
-    workflowId: flightWorkflowId(plan.flightId),
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ policy: flightPolicy(config), plan }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: FlightId, value: plan.flightId },
-      { key: FlightStatus, value: 'planned' },
-      { key: FlightOverdue, value: false },
-    ],
-  });
-  await client.withDeadline(Date.now() + config.UPDATE_DEADLINE, () =>
-    client.workflow.executeUpdateWithStart(awaitFlightRecorded, { startWorkflowOperation: start }),
-  );
-}
-
-async function flightRow(
-  deps: ApiDeps,
-  flightId: string,
-): Promise<{
-  status: Status;
-  scheduled_departure: Date;
-  arrived_at: Date | null;
-  centre_code: string | null;
-}> {
-  const row = await deps
-    .db('flights')
-    .where({ flight_id: flightId })
-    .first('status', 'scheduled_departure', 'arrived_at', 'centre_code');
-  if (!row) throw problem(404, `no flight ${flightId}`);
-  return row;
+/** The flight as a step's checks need it; 404 when there is no such flight. */
+async function flightStanding(deps: ApiDeps, flightId: string) {
+  const flight = await flightStandingOf(deps.db, flightId);
+  if (!flight) throw problem(404, `no flight ${flightId}`);
+  return flight;
 }
 
 /**
@@ -152,8 +103,8 @@ async function runFlightStep<K extends keyof Updates>(
   /** The Update ID: the same for a retry with the same Idempotency-Key, so Temporal applies the step once. */
   updateId?: string,
 ): Promise<FlightSummary> {
-  const row = await flightRow(deps, flightId);
-  if (isFinished(row.status)) throw problem(409, `the flight is ${row.status}`, { flightId });
+  const flight = await flightStanding(deps, flightId);
+  if (isFinished(flight.status)) throw problem(409, `the flight is ${flight.status}`, { flightId });
   const actor: Actor = { sub: caller.sub, role: caller.role };
   const handle = deps.temporal.workflow.getHandle(flightWorkflowId(flightId));
   try {
@@ -196,7 +147,7 @@ function flightStepRoute<B extends z.ZodType, K extends keyof Updates>(spec: {
     path: spec.path,
     summary: spec.summary,
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: FlightIdParams,
     body: spec.body,
     responses: STEP_RESPONSES,
@@ -221,18 +172,16 @@ export const flightRoutes = [
     path: '/v1/flights',
     summary: 'Plan a charter flight',
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     body: FlightPlanSchema,
     responses: { 201: { description: 'Flight planned; its workflow runs', schema: CreatedFlight } },
     async handler({ body, caller, deps, operation }) {
       // With an Idempotency-Key the flight id is the operation's: a retry finds the flight it planned.
       const flightId = operation.id;
-      await startFlight(deps.temporal, deps.config, {
-        ...body,
-        flightId,
-        createdBy: caller.sub,
-        createdAt: new Date().toISOString(),
-      });
+      // The plan waits for the flight's row; a worker that does not answer in time gives a 503, not a hang.
+      await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
+        startFlight(deps.temporal, deps.config, { ...body, flightId, createdBy: caller.sub, createdAt: new Date().toISOString() }),
+      );
       return {
         status: 201,
         headers: { Location: `/v1/flights/${flightId}` },
@@ -278,7 +227,7 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/passengers',
     summary: 'Add a passenger to the manifest',
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: FlightIdParams,
     body: PassengerSchema,
     responses: {
@@ -296,8 +245,8 @@ export const flightRoutes = [
       },
     },
     async handler({ params, body, caller, deps, operation }) {
-      const flight = await flightRow(deps, params.flightId);
-      const tooOld = minorAtDeparture(body, flight.scheduled_departure.toISOString());
+      const flight = await flightStanding(deps, params.flightId);
+      const tooOld = minorAtDeparture(body, flight.scheduledDeparture.toISOString());
       if (tooOld.length) throw problem(422, tooOld[0].message, { errors: tooOld });
       // The partial unique index settles a race; this answers the common case before the workflow is asked.
       const booked = await findOpenBooking(deps.db, body);
@@ -347,7 +296,7 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/passengers/:passengerId',
     summary: 'Remove a passenger from the manifest',
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: PassengerParams,
     responses: STEP_RESPONSES,
     async handler({ params, caller, deps, operation }) {
@@ -372,7 +321,7 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/passengers/:passengerId/checks',
     summary: "Record a passenger's new checks",
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: PassengerParams,
     body: PassengerChecksSchema,
     responses: STEP_RESPONSES,
@@ -419,13 +368,13 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/schedule',
     summary: 'Reschedule a flight',
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: FlightIdParams,
     body: RescheduleSchema,
     responses: STEP_RESPONSES,
     async handler({ params, body, caller, deps, operation }) {
       // An unaccompanied minor must still be one on the new departure.
-      const flight = await flightRow(deps, params.flightId);
+      const flight = await flightStanding(deps, params.flightId);
       const minors = PRE_DEPARTURE.includes(flight.status)
         ? await manifestMinors(deps.db, params.flightId)
         : [];
@@ -470,7 +419,7 @@ export const flightRoutes = [
     path: '/v1/flights/:flightId/arrival',
     summary: 'Record the arrival',
     tag: 'flights',
-    roles: MANAGERS,
+    roles: MOVEMENT_OFFICERS,
     params: FlightIdParams,
     body: ArrivalSchema,
     responses: {
@@ -481,12 +430,12 @@ export const flightRoutes = [
       },
     },
     async handler({ params, body, caller, deps, operation }) {
-      const row = await flightRow(deps, params.flightId);
+      const flight = await flightStanding(deps, params.flightId);
       // The same arrival sent again after the flight closed: nothing to do, and nothing new is opened.
       const repeat =
-        row.status === 'closed' &&
-        row.arrived_at?.getTime() === Date.parse(body.arrivedAt) &&
-        row.centre_code === body.centreCode;
+        flight.status === 'closed' &&
+        flight.arrivedAt?.getTime() === Date.parse(body.arrivedAt) &&
+        flight.centreCode === body.centreCode;
       if (repeat) return { status: 200, body: await flightDetail(deps.db, params.flightId) };
       return {
         status: 200,

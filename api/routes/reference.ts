@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listCentres, listEmbassies, setEmbassy } from '../../db/queries/reference';
 import { ROLES } from '../../domain/reference';
 import { problem } from '../problem';
 import { route } from '../route';
@@ -19,11 +20,7 @@ export const referenceRoutes = [
     roles: ROLES,
     responses: { 200: { description: 'The centres' } },
     async handler({ deps }) {
-      const rows = await deps.db('centres').orderBy('code');
-      return {
-        status: 200,
-        body: rows.map((c) => ({ code: c.code, name: c.name, city: c.city, kind: c.kind, supervisorEmail: c.supervisor_email })),
-      };
+      return { status: 200, body: await listCentres(deps.db) };
     },
   }),
   route({
@@ -34,11 +31,7 @@ export const referenceRoutes = [
     roles: ROLES,
     responses: { 200: { description: 'The embassy directory' } },
     async handler({ deps }) {
-      const rows = await deps.db('embassies').orderBy('country');
-      return {
-        status: 200,
-        body: rows.map((e) => ({ country: e.country, name: e.name, liaisonEmail: e.liaison_email, language: e.language })),
-      };
+      return { status: 200, body: await listEmbassies(deps.db) };
     },
   }),
   route({
@@ -52,10 +45,7 @@ export const referenceRoutes = [
     responses: { 200: { description: 'The embassy as stored' } },
     async handler({ params, body, deps }) {
       if (params.country === deps.config.casePolicy.hostCountry) throw problem(422, 'the host country has no embassy here');
-      await deps.db('embassies')
-        .insert({ country: params.country, name: body.name, liaison_email: body.liaisonEmail, language: body.language })
-        .onConflict('country')
-        .merge({ name: body.name, liaison_email: body.liaisonEmail, language: body.language, updated_at: deps.db.fn.now() });
+      await setEmbassy(deps.db, { country: params.country, ...body });
       return { status: 200, body: { country: params.country, ...body } };
     },
   }),

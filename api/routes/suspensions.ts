@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openCasesAmong } from '../../db/queries/cases';
 import type { Actor } from '../../domain/case-state';
 import { resumeSignal, suspendSignal } from '../../workflows/case-messages';
 import { caseWorkflowId } from '../../workflows/ids';
@@ -18,14 +19,8 @@ const SIGNALS_DEADLINE_MS = 30_000;
 /** Workflow IDs of the open cases a bulk hold targets, always within the caller's centres. */
 async function targets(deps: ApiDeps, body: z.output<typeof BulkSuspensionSchema>, caller: Parameters<typeof visibilityScope>[1]) {
   if (body.caseIds) {
-    const rows = await deps.db('cases')
-      .whereIn('case_id', body.caseIds)
-      .whereNotIn('stage', ['completed', 'closed'])
-      .modify((q) => {
-        if (!seesAllCentres(caller)) q.whereIn('centre_code', caller.centres);
-      })
-      .pluck('case_id');
-    return rows.map((id: string) => caseWorkflowId(id));
+    const open = await openCasesAmong(deps.db, body.caseIds, seesAllCentres(caller) ? undefined : caller.centres);
+    return open.map(caseWorkflowId);
   }
   const q = body.query ?? {};
   const scope = visibilityScope(deps.config, caller, q.centre);

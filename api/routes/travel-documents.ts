@@ -1,3 +1,4 @@
+import { hasEmbassyLiaison } from '../../db/queries/reference';
 import { listTravelDocuments, replaceableRequestOf, travelDocumentDetail } from '../../db/queries/travel-documents';
 import type { TravelDocumentRequest } from '../../domain/travel-document';
 import { travelDocumentWorkflowId } from '../../workflows/ids';
@@ -37,8 +38,8 @@ export const travelDocumentRoutes = [
     },
     async handler({ params, body, caller, deps, operation }) {
       const kase = await caseInScope(deps, caller, params.caseId);
-      const embassy = await deps.db('embassies').where({ country: kase.nationality }).first('country');
-      if (kase.track === 'onward_return' && !embassy && !body.existingDocument) {
+      const liaisonOnFile = await hasEmbassyLiaison(deps.db, kase.nationality);
+      if (kase.track === 'onward_return' && !liaisonOnFile && !body.existingDocument) {
         throw problem(422, `no embassy liaison on file for ${kase.nationality}; an admin sets it with PUT /v1/embassies/${kase.nationality}`);
       }
       // With an Idempotency-Key the request id is the operation's: a retry finds the request it opened.
@@ -48,7 +49,7 @@ export const travelDocumentRoutes = [
         requestId,
         caseId: params.caseId,
         country: kase.nationality,
-        centreCode: kase.centre_code,
+        centreCode: kase.centreCode,
         // A held national ID is kept under its own type; no embassy workflow ever reads it.
         documentType: (held?.type ?? body.documentType!) as TravelDocumentRequest['documentType'],
         plannedDeparture: body.plannedDeparture,

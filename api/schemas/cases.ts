@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from '../../domain/clock';
 import { z } from 'zod';
 import { MANUAL_CLOSURE_REASONS, STAGES, TRACKS } from '../../domain/stages';
 import { CENTRE_CODES, REGIONS } from '../../domain/reference';
@@ -42,7 +43,7 @@ export const RegistrationSchema = z
     person: PersonSchema,
     arrival: z.object({
       mode: z.enum(ARRIVAL_MODES),
-      arrivedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+      arrivedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future'),
       fromCountry: CountryCode,
       flightId: Text(64).optional(),
     }),
@@ -153,7 +154,7 @@ export const MonitoringVisitSchema = z.object({
 export const MinorSafeguardsSchema = z
   .object({
     bestInterests: z.object({
-      assessedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+      assessedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future'),
       reference: Text(64),
       determination: z.enum(BEST_INTERESTS_DETERMINATIONS),
       notes: Text(2000).optional(),

@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from '../../domain/clock';
 import { z } from 'zod';
 import { isMinorOn } from '../../domain/age';
 import { FLIGHT_STATUSES } from '../../domain/flight';
@@ -8,7 +9,7 @@ import { PersonSchema, VULNERABILITIES } from './cases';
 import { IsoDateTime, Page, Text, Uuid } from './common';
 
 const MAX_CAPACITY = 500;
-const notFuture = (d: string) => Date.parse(d) <= Date.now() + 5 * 60_000;
+const notFuture = (d: string) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS;
 
 export const Airport = z.string().regex(/^[A-Z]{3}-[A-Z]{3}$/, 'must be a country and an airport such as LBY-TIP');
 
@@ -20,7 +21,7 @@ export const FlightPlanSchema = z
     flightNumber: z.string().trim().regex(/^[A-Z0-9][A-Z0-9 -]{1,15}$/, 'must be a flight number such as 5A 1033'),
     origin: Airport,
     destination: Airport,
-    scheduledDeparture: IsoDateTime.refine((d) => Date.parse(d) >= Date.now() - 5 * 60_000, 'must not be in the past'),
+    scheduledDeparture: IsoDateTime.refine((d) => Date.parse(d) >= Date.now() - CLOCK_SKEW_MS, 'must not be in the past'),
     capacity: z.number().int('must be a whole number of seats').min(1).max(MAX_CAPACITY),
   })
   .refine((f) => f.origin !== f.destination, { path: ['destination'], message: 'must differ from the origin' })
@@ -105,7 +106,7 @@ export const PassengerChecksSchema = z
   });
 
 export const RescheduleSchema = z.object({
-  scheduledDeparture: IsoDateTime.refine((d) => Date.parse(d) >= Date.now() - 5 * 60_000, 'must not be in the past'),
+  scheduledDeparture: IsoDateTime.refine((d) => Date.parse(d) >= Date.now() - CLOCK_SKEW_MS, 'must not be in the past'),
 });
 
 export const DepartureSchema = z.object({

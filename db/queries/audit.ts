@@ -1,4 +1,5 @@
 import type { Db } from '../index';
+import { page, type PageRequest } from './page';
 
 export type AuditOutcome = 'succeeded' | 'denied' | 'rejected' | 'failed';
 
@@ -30,17 +31,25 @@ export async function appendAuditEntry(db: Db, entry: AuditEntry): Promise<void>
   });
 }
 
+interface AuditRow {
+  id: string | number;
+  at: Date;
+  actor_sub: string | null;
+  actor_role: string | null;
+  action: string;
+  route: string;
+  outcome: AuditOutcome;
+  http_status: number;
+  request_id: string | null;
+  client_ip: string | null;
+}
+
 /** One object's trail, newest first. */
-export async function listAuditEntries(db: Db, objectType: string, objectId: string, page: { page: number; pageSize: number }) {
-  const base = db('audit_log').where({ object_type: objectType, object_id: objectId });
-  const [{ count }] = await base.clone().count<{ count: string }[]>({ count: '*' });
-  const rows = await base
-    .clone()
-    .orderBy('id', 'desc')
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize);
+export async function listAuditEntries(db: Db, objectType: string, objectId: string, at: PageRequest) {
+  const filtered = db('audit_log').where({ object_type: objectType, object_id: objectId });
+  const { rows, total } = await page<AuditRow>(filtered, at, (q) => q.orderBy('id', 'desc'));
   return {
-    total: Number(count),
+    total,
     items: rows.map((r) => ({
       id: Number(r.id),
       at: new Date(r.at).toISOString(),
@@ -48,7 +57,7 @@ export async function listAuditEntries(db: Db, objectType: string, objectId: str
       actorRole: r.actor_role,
       action: r.action,
       route: r.route,
-      outcome: r.outcome as AuditOutcome,
+      outcome: r.outcome,
       httpStatus: r.http_status,
       requestId: r.request_id,
       clientIp: r.client_ip,

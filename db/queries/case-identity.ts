@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { TERMINAL_STAGES } from '../../domain/stages';
 
 /** How Sira knows two registrations are the same person: a biometric reference or a document number. */
 export interface PersonIdentity {
@@ -6,9 +7,11 @@ export interface PersonIdentity {
   documentNumber?: string | null;
 }
 
-const OPEN_STAGES_ONLY = (q: Knex.QueryBuilder) => q.whereNotIn('stage', ['completed', 'closed']);
-
-function samePerson(q: Knex.QueryBuilder, who: PersonIdentity): void {
+/**
+ * Keeps the rows (cases or manifest entries) of the same person: the same biometric reference or the
+ * same document number. Without either, nobody is the same person.
+ */
+export function whereSamePerson(q: Knex.QueryBuilder, who: PersonIdentity): void {
   q.where((w) => {
     if (who.biometricRef) w.orWhere('biometric_ref', who.biometricRef);
     if (who.documentNumber) w.orWhere('document_number', who.documentNumber);
@@ -19,8 +22,8 @@ function samePerson(q: Knex.QueryBuilder, who: PersonIdentity): void {
 /** The person's open case, if any (other than `except`): a second registration of it is a duplicate. */
 export async function openCaseOf(db: Knex, who: PersonIdentity, except?: string): Promise<{ caseId: string; centreCode: string } | undefined> {
   const query = db('cases').first('case_id', 'centre_code');
-  samePerson(query, who);
-  OPEN_STAGES_ONLY(query);
+  whereSamePerson(query, who);
+  query.whereNotIn('stage', TERMINAL_STAGES);
   if (except) query.whereNot('case_id', except);
   const row = await query;
   return row ? { caseId: row.case_id, centreCode: row.centre_code } : undefined;
@@ -38,10 +41,10 @@ export async function earlierCasesOf(
   const query = db('cases')
     .select('case_id')
     .select(db.raw("exists (select 1 from plans p where p.case_id = cases.case_id and p.status = 'approved') as assisted"))
-    .whereIn('stage', ['completed', 'closed'])
+    .whereIn('stage', TERMINAL_STAGES)
     .whereNot('case_id', except)
     .orderBy('created_at', 'desc');
-  samePerson(query, who);
+  whereSamePerson(query, who);
   const rows: { case_id: string; assisted: boolean }[] = await query;
   return { previousCaseId: rows[0]?.case_id, previouslyAssisted: rows.some((r) => r.assisted) };
 }

@@ -1,8 +1,9 @@
 import { hasDocumentConflict } from '../../domain/case-steps';
 import type { Db } from '../index';
+import { page, type PageRequest } from './page';
 import { iso, personFromRow } from './rows';
 
-export interface CaseListFilter {
+export interface CaseListFilter extends PageRequest {
   stage?: string;
   centre?: string;
   track?: string;
@@ -11,8 +12,6 @@ export interface CaseListFilter {
   suspended?: boolean;
   /** Restricts to these centres; undefined means every centre. */
   centres?: string[];
-  page: number;
-  pageSize: number;
 }
 
 const SUMMARY_COLUMNS = [
@@ -61,9 +60,8 @@ export function caseSummary(row: Row) {
   };
 }
 
-
 export async function listCases(db: Db, f: CaseListFilter) {
-  const base = db('cases').where((q) => {
+  const filtered = db('cases').where((q) => {
     if (f.stage) q.where('stage', f.stage);
     if (f.centre) q.where('centre_code', f.centre);
     if (f.track) q.where('track', f.track);
@@ -72,14 +70,10 @@ export async function listCases(db: Db, f: CaseListFilter) {
     if (f.suspended !== undefined) q.where('suspended', f.suspended);
     if (f.centres) q.whereIn('centre_code', f.centres);
   });
-  const [{ count }] = await base.clone().count<{ count: number }[]>({ count: '*' });
-  const rows = await base
-    .clone()
-    .select(SUMMARY_COLUMNS)
-    .orderBy([{ column: 'arrived_at', order: 'desc' }, { column: 'case_id' }])
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
-  return { items: rows.map(caseSummary), total: Number(count) };
+  const { rows, total } = await page(filtered, f, (q) =>
+    q.select(SUMMARY_COLUMNS).orderBy([{ column: 'arrived_at', order: 'desc' }, { column: 'case_id' }]),
+  );
+  return { items: rows.map(caseSummary), total };
 }
 
 /** The case as an officer reads it: identity, stage, open task and due date, ledgers and full history. */

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { TravelDocumentConflict, TravelDocumentState } from '../../domain/travel-document';
+import { messageKeyPrefix, type TravelDocumentConflict, type TravelDocumentState } from '../../domain/travel-document';
+import { travelDocumentWorkflowId } from '../../workflows/ids';
+import { insertEventOnce } from './events';
+import { page, type PageRequest } from './page';
 
 function columns(state: TravelDocumentState, at: string) {
   return {
@@ -38,7 +41,7 @@ export async function recordTravelDocumentChange(
     await trx('travel_documents')
       .insert({
         request_id: state.requestId,
-        workflow_id: `traveldoc:${state.requestId}`,
+        workflow_id: travelDocumentWorkflowId(state.requestId),
         case_id: state.caseId,
         country: state.country,
         centre_code: state.centreCode,
@@ -50,19 +53,15 @@ export async function recordTravelDocumentChange(
       })
       .onConflict('request_id')
       .ignore();
-    const inserted = await trx('travel_document_events')
-      .insert({
-        request_id: state.requestId,
-        seq: state.seq,
-        kind: event.kind,
-        at,
-        status_after: state.status,
-        detail: JSON.stringify(event.detail),
-      })
-      .onConflict(['request_id', 'seq'])
-      .ignore()
-      .returning('id');
-    if (inserted.length === 0) return;
+    const first = await insertEventOnce(trx, 'travel_document_events', {
+      request_id: state.requestId,
+      seq: state.seq,
+      kind: event.kind,
+      at,
+      status_after: state.status,
+      detail: JSON.stringify(event.detail),
+    });
+    if (!first) return;
     const answered = event.kind.startsWith('answered_') ? { answered_at: at } : {};
     await trx('travel_documents')
       .where({ request_id: state.requestId })
@@ -71,15 +70,13 @@ export async function recordTravelDocumentChange(
   });
 }
 
-export interface TravelDocumentFilter {
+export interface TravelDocumentFilter extends PageRequest {
   status?: string;
   country?: string;
   overdue?: boolean;
   caseId?: string;
   /** Only requests of cases at these centres; undefined for every centre. */
   centres?: string[];
-  page: number;
-  pageSize: number;
 }
 
 const summary = (r: Record<string, unknown>) => ({
@@ -102,7 +99,7 @@ const summary = (r: Record<string, unknown>) => ({
 
 /** Requests for lists: codes and dates only, no personal data. The centre is the case's, as it is now. */
 export async function listTravelDocuments(db: Knex, f: TravelDocumentFilter) {
-  const base = db('travel_documents as t')
+  const filtered = db('travel_documents as t')
     .join('cases as c', 'c.case_id', 't.case_id')
     .modify((q) => {
       if (f.status) q.where('t.status', f.status);
@@ -111,14 +108,8 @@ export async function listTravelDocuments(db: Knex, f: TravelDocumentFilter) {
       if (f.caseId) q.where('t.case_id', f.caseId);
       if (f.centres) q.whereIn('c.centre_code', f.centres);
     });
-  const [{ count }] = await base.clone().count<{ count: number }[]>({ count: '*' });
-  const rows = await base
-    .clone()
-    .select('t.*', 'c.centre_code as centre_code')
-    .orderBy('t.requested_at', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
-  return { items: rows.map(summary), total: Number(count) };
+  const { rows, total } = await page(filtered, f, (q) => q.select('t.*', 'c.centre_code as centre_code').orderBy('t.requested_at', 'desc'));
+  return { items: rows.map(summary), total };
 }
 
 /**
@@ -133,6 +124,12 @@ export async function replaceableRequestOf(db: Knex, caseId: string): Promise<st
     .andWhere((q) => q.where('t.overdue', true).orWhereIn('t.status', ['cancelled', 'refused', 'expired']))
     .first('t.request_id');
   return row?.request_id;
+}
+
+/** The country whose embassy the request asks; undefined when there is no such request. */
+export async function embassyCountryOf(db: Knex, requestId: string): Promise<string | undefined> {
+  const row = await db('travel_documents').where({ request_id: requestId }).first('country');
+  return row?.country;
 }
 
 /** The case's centre, for scope checks; undefined when there is no such request. */
@@ -150,7 +147,7 @@ export async function travelDocumentDetail(db: Knex, requestId: string) {
   if (!row) return undefined;
   const [events, notifications] = await Promise.all([
     db('travel_document_events').where({ request_id: requestId }).orderBy('seq'),
-    db('notifications').where('key', 'like', `traveldoc:${requestId}%`).orderBy('created_at'),
+    db('notifications').where('key', 'like', `${messageKeyPrefix(requestId)}%`).orderBy('created_at'),
   ]);
   return {
     ...summary(row),

@@ -1,4 +1,5 @@
 import type { Db } from '../index';
+import { page, type PageRequest } from './page';
 import { iso } from './rows';
 
 type Row = Record<string, unknown>;
@@ -77,31 +78,24 @@ async function duplicateVendor(db: Db, name: string, region: string | null): Pro
   return new DuplicateVendorError(name, region, await vendorIdNamed(db, name, region));
 }
 
-export interface VendorListFilter {
+export interface VendorListFilter extends PageRequest {
   region?: string;
   active?: boolean;
   /** Part of the name, in any letter case. */
   q?: string;
-  page: number;
-  pageSize: number;
 }
 
 /** `%` and `_` in a search are the characters themselves, not LIKE wildcards. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 export async function listVendors(db: Db, f: VendorListFilter) {
-  const base = db('vendors').where((q) => {
+  const filtered = db('vendors').where((q) => {
     if (f.region) q.where('region', f.region);
     if (f.active !== undefined) q.where('active', f.active);
     if (f.q) q.whereILike('name', `%${likeLiteral(f.q)}%`);
   });
-  const [{ count }] = await base.clone().count<{ count: number }[]>({ count: '*' });
-  const rows = await base
-    .clone()
-    .orderByRaw('lower(name), region nulls first, vendor_id')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
-  return { items: rows.map(vendorFromRow), total: Number(count) };
+  const { rows, total } = await page(filtered, f, (q) => q.orderByRaw('lower(name), region nulls first, vendor_id'));
+  return { items: rows.map(vendorFromRow), total };
 }
 
 export async function getVendor(db: Db, vendorId: string): Promise<Vendor | undefined> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Response, Test } from 'supertest';
-import { signLiaisonToken } from '../../activities/liaison-link';
+import { signLiaisonToken } from '../../platform/liaison-link';
 import type { RunningPostgres } from '../../platform/embedded-postgres';
 import { type RunningTemporal, startTemporalDevServer } from '../../platform/temporal-dev-server';
 import { registrationBody } from '../support/fixtures';

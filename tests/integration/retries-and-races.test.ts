@@ -1,4 +1,4 @@
-import { travelDocumentWorkflowId } from '../../workflows/ids';
+import { requestIdFromWorkflowId, travelDocumentWorkflowId } from '../../workflows/ids';
 import { registrationBody } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -150,7 +150,7 @@ describe('concurrent travel-document requests', () => {
     expect(await embassyMails(caseId)).toBe(1);
     const running = [];
     for await (const wf of stack.client.workflow.list({ query: `WorkflowType = 'travelDocument' AND ExecutionStatus = 'Running'` })) {
-      const row = await stack.db('travel_documents').where({ request_id: wf.workflowId.slice('traveldoc:'.length) }).first('case_id');
+      const row = await stack.db('travel_documents').where({ request_id: requestIdFromWorkflowId(wf.workflowId)! }).first('case_id');
       if (row?.case_id === caseId) running.push(wf.workflowId);
     }
     expect(running).toEqual([travelDocumentWorkflowId(requestId)]);

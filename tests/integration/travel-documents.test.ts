@@ -1,4 +1,4 @@
-import { signLiaisonToken } from '../../activities/liaison-link';
+import { signLiaisonToken } from '../../platform/liaison-link';
 import type { CaughtMail } from '../../platform/smtp-catcher';
 import { travelDocumentWorkflowId } from '../../workflows/ids';
 import { registrationBody } from '../support/fixtures';

@@ -1,4 +1,4 @@
-import { escapeHtml, html } from '../../activities/templates/html';
+import { escapeHtml, html } from '../../platform/html';
 import { escalationMail, outcomeNotTakenMail } from '../../activities/templates/travel-document-mail';
 import type { LiaisonFacts } from '../../db/queries/travel-documents';
 import {

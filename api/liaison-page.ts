@@ -1,7 +1,7 @@
-import type { LiaisonFacts } from '../../db/queries/travel-documents';
-import { ANSWERABLE, type TravelDocumentStatus } from '../../domain/travel-document';
-import { Html, html } from './html';
-import { formatDate, type Language, textsFor } from './travel-document-texts';
+import type { LiaisonFacts } from '../db/queries/travel-documents';
+import { ANSWERABLE, type TravelDocumentStatus } from '../domain/travel-document';
+import { Html, html } from '../platform/html';
+import { formatDate, type Language, textsFor } from '../platform/travel-document-texts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 fieldset{margin:1rem 0;padding:1rem;border:1px solid #999}label{display:block;margin:.5rem 0 .2rem}

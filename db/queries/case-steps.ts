@@ -1,12 +1,21 @@
 import type { Knex } from 'knex';
-import type { Actor, CaseState } from '../domain/case-state';
-import type { CaseStep } from '../domain/case-steps';
+import type { Actor, CaseState } from '../../domain/case-state';
+import type { CaseStep } from '../../domain/case-steps';
+import { recordCaseEvent } from './case-projection';
+
+/** Records one human step: its event, its ledger rows and the new projection, in one transaction. */
+export async function recordCaseStep(db: Knex, { step, actor, state, at }: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
+  const { type, ...detail } = step;
+  await recordCaseEvent(db, state, { kind: type, actorSub: actor.sub, actorRole: actor.role, detail }, at, (trx) =>
+    writeStepRows(trx, step, state, actor, at),
+  );
+}
 
 /**
  * Rows beyond the event and the projection that some steps keep, for reports and ledgers.
  * Each runs in the step's transaction, only the first time the step is recorded.
  */
-export async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor: Actor, at: string): Promise<void> {
+async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor: Actor, at: string): Promise<void> {
   const caseId = state.caseId;
   switch (step.type) {
     case 'submitPlan': {

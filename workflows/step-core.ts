@@ -1,0 +1,102 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { StepRejected } from '../domain/rejection';
+import { Exclusive } from './exclusive';
+import { withInputRefusal } from './input-refusal';
+
+/** A domain refusal as the Update's failure: the code is its type, and its details reach the client. */
+export function refusal(error: unknown): unknown {
+  if (!(error instanceof StepRejected)) return error;
+  return ApplicationFailure.create({
+    type: error.code,
+    message: error.message,
+    nonRetryable: true,
+    details: error.details === undefined ? undefined : [error.details],
+  });
+}
+
+/** Runs a pure rule; a refusal becomes the Update's failure. */
+export function enforce(rule: () => void): void {
+  try {
+    rule();
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+/**
+ * What every step workflow (case, flight, travel document) shares. The type brings its pure rules,
+ * its records and its search attributes; the core owns the rest: one lock, so steps never
+ * interleave; each Update checked by its validator (a refused step leaves no trace in history) and
+ * again under the lock; a step recorded in Postgres before it becomes the live state, which is then
+ * published; the wait for the next step or deadline; continue-as-new once every handler finished.
+ */
+export class StepCore<S extends { seq: number }> {
+  private readonly lock = new Exclusive();
+
+  constructor(
+    private live: S,
+    private readonly publishAttributes: (state: S) => void,
+  ) {}
+
+  get state(): S {
+    return this.live;
+  }
+
+  /** Publishes the live state's search attributes (at start, and after each committed step). */
+  publish(): void {
+    this.publishAttributes(this.live);
+  }
+
+  /** Takes in facts that need no record of their own (what the registration activity found), before publishing. */
+  adopt(state: S): void {
+    this.live = state;
+  }
+
+  /** Runs a body under the workflow's lock: one step at a time, in arrival order. */
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    return this.lock.run(body);
+  }
+
+  /**
+   * Records a change (the activity that writes Postgres), then makes it the live state and publishes
+   * it. An activity that refuses its input refuses the step, and the live state stays as it was.
+   */
+  async recordThenCommit<R>(next: S, record: () => Promise<R>): Promise<R> {
+    const result = await withInputRefusal(record());
+    this.live = next;
+    this.publish();
+    return result;
+  }
+
+  /** An Update: `check` validates it (refused without a trace) and runs again under the lock before `perform`. */
+  update<A, R>(definition: UpdateDefinition<R, [A]>, step: { check(args: A): void; perform(args: A): Promise<R> }): void {
+    setHandler(
+      definition,
+      (args: A) =>
+        this.exclusive(async () => {
+          enforce(() => step.check(args));
+          return step.perform(args);
+        }),
+      { validator: (args: A) => enforce(() => step.check(args)) },
+    );
+  }
+
+  /** Waits until a step changes the state or `wakeAt` comes; false when the time came first. */
+  async nextChange(wakeAt?: number): Promise<boolean> {
+    const seen = this.live.seq;
+    if (wakeAt === undefined || !Number.isFinite(wakeAt)) {
+      await condition(() => this.live.seq !== seen);
+      return true;
+    }
+    return condition(() => this.live.seq !== seen, Math.max(1, wakeAt - Date.now()));
+  }
+
+  /** True, once every handler finished, when the history should continue as new (suggested, or past `historyLimit`). */
+  async timeToContinueAsNew(historyLimit?: number): Promise<boolean> {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && !(historyLimit !== undefined && info.historyLength > historyLimit)) return false;
+    await condition(allHandlersFinished);
+    return true;
+  }
+}
