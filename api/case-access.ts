@@ -19,17 +19,17 @@ export async function caseInScope(deps: ApiDeps, caller: Caller, caseId: string)
   return kase;
 }
 
-/** Sends a human step to the case's workflow and answers with the new state, or the reason it was refused. */
+/** Sends a step to the case's workflow (the case as the route's scope check read it) and answers with the new state, or the reason it was refused. */
 export async function runCaseStep<K extends CaseStepType & keyof typeof caseStepUpdates>(
   deps: ApiDeps,
   caller: Caller,
-  caseId: string,
+  kase: CaseScope,
   step: K,
   input: Omit<StepInput<K>, 'actor'>,
   /** The Update ID: the same for a retry with the same Idempotency-Key, so Temporal applies the step once. */
   updateId?: string,
 ): Promise<CaseView> {
-  const kase = await caseInScope(deps, caller, caseId);
+  const { caseId } = kase;
   if (isTerminal(kase.stage)) throw problem(409, `the case is ${kase.stage}`, { caseId });
   const handle = deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
   const actor = { sub: caller.sub, role: caller.role };
@@ -44,4 +44,11 @@ export async function runCaseStep<K extends CaseStepType & keyof typeof caseStep
 
 export function stepProblem(error: unknown, caseId: string): unknown {
   return updateProblem(error, { noun: 'case', ids: { caseId } });
+}
+
+/** The case a `scope: 'case'` route resolved before its handler ran. */
+export function scopedCase(scoped: unknown): CaseScope {
+  const kase = scoped as CaseScope | undefined;
+  if (!kase?.caseId) throw new Error('the route does not declare the case scope');
+  return kase;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/reference';
 import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
-import { SCOPES, type ScopeName } from './scopes';
+import { type Scoped, SCOPES, type ScopeName } from './scopes';
 import type { ApiDeps } from './deps';
 import { IDEMPOTENT_METHODS, idempotency, type Operation } from './idempotency';
 import { findUnstorable } from '../platform/storable';
@@ -19,6 +19,8 @@ export interface RouteContext<P, Q, B> {
   deps: ApiDeps;
   /** This command's id: the Update ID and new object id, stable across retries with one Idempotency-Key. */
   operation: Operation;
+  /** The object the route's scope resolved (the case, the request), read once for the whole request. */
+  scoped?: Scoped;
   req: Request;
   res: Response;
 }
@@ -86,9 +88,10 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
     };
     const params = parse(spec.params, req.params, 'params');
     // Scope before content: outside the caller's centres the answer is 404 whatever the body says.
+    let scoped: Scoped | undefined;
     if (spec.scope) {
       const { param, check } = SCOPES[spec.scope];
-      await check(deps, caller, String((params as Record<string, unknown> | undefined)?.[param] ?? req.params[param]));
+      scoped = await check(deps, caller, String((params as Record<string, unknown> | undefined)?.[param] ?? req.params[param]));
     }
     const query = parse(spec.query, req.query, 'query');
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -97,7 +100,7 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
     }
     const body = parse(spec.body, req.body, 'body');
     const handle = (operation: Operation) =>
-      spec.handler({ params, query, body, caller, deps, operation, req, res } as RouteContext<unknown, unknown, unknown>);
+      spec.handler({ params, query, body, caller, deps, operation, scoped, req, res } as RouteContext<unknown, unknown, unknown>);
     // Commands run once per Idempotency-Key; reads need no key.
     return IDEMPOTENT_METHODS.includes(spec.method) ? once(req, caller, `${spec.method.toUpperCase()} ${spec.path}`, handle) : handle({ id: randomUUID() });
   };

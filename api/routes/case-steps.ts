@@ -3,7 +3,7 @@ import type { CaseStepType, StepInput } from '../../domain/case-steps';
 import type { Role } from '../../domain/reference';
 import type { caseStepUpdates } from '../../workflows/case-messages';
 import { type Caller, inCentreScope } from '../auth';
-import { runCaseStep } from '../case-access';
+import { runCaseStep, scopedCase } from '../case-access';
 import type { ApiDeps } from '../deps';
 import { problem } from '../problem';
 import { route, type RouteSpec } from '../route';
@@ -72,10 +72,11 @@ function stepRoute<B extends z.ZodType, S extends StepName, P extends z.ZodType 
     params: spec.params ?? CaseIdParams,
     body: spec.body,
     responses: STEP_RESPONSES,
-    async handler({ params, body, caller, deps, operation }) {
-      const caseId = (params as { caseId: string }).caseId;
+    async handler({ params, body, caller, deps, operation, scoped }) {
+      const kase = scopedCase(scoped);
+      const caseId = kase.caseId;
       const input = await spec.toInput(body as z.output<B>, { caller, deps, caseId, params: params as z.output<P> });
-      return { status: 200, body: await runCaseStep(deps, caller, caseId, spec.step, input, operation.id) };
+      return { status: 200, body: await runCaseStep(deps, caller, kase, spec.step, input, operation.id) };
     },
   });
 }

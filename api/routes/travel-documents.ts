@@ -4,7 +4,7 @@ import type { TravelDocumentRequest } from '../../domain/travel-document';
 import { travelDocumentWorkflowId } from '../../workflows/ids';
 import { cancelTravelDocumentRequest } from '../../workflows/travel-document-messages';
 import { seesAllCentres } from '../auth';
-import { caseInScope, runCaseStep } from '../case-access';
+import { runCaseStep, scopedCase } from '../case-access';
 import { updateProblem } from '../update-problem';
 import { problem } from '../problem';
 import { route } from '../route';
@@ -36,8 +36,8 @@ export const travelDocumentRoutes = [
       422: { description: 'No embassy liaison on file for the nationality, or invalid content' },
       404: { description: 'No such case in your centres' },
     },
-    async handler({ params, body, caller, deps, operation }) {
-      const kase = await caseInScope(deps, caller, params.caseId);
+    async handler({ params, body, caller, deps, operation, scoped }) {
+      const kase = scopedCase(scoped);
       const liaisonOnFile = await hasEmbassyLiaison(deps.db, kase.nationality);
       if (kase.track === 'onward_return' && !liaisonOnFile && !body.existingDocument) {
         throw problem(422, `no embassy liaison on file for ${kase.nationality}; an admin sets it with PUT /v1/embassies/${kase.nationality}`);
@@ -59,7 +59,7 @@ export const travelDocumentRoutes = [
       // The case decides, opens the request and cancels the one it replaces, one request at a time:
       // a case at the wrong stage or with a live request refuses, and nothing starts.
       const replaces = body.replaces ?? (await replaceableRequestOf(deps.db, params.caseId));
-      await runCaseStep(deps, caller, params.caseId, 'recordTravelDocumentRequest', { requestId, replaces, request, held }, operation.id);
+      await runCaseStep(deps, caller, kase, 'recordTravelDocumentRequest', { requestId, replaces, request, held }, operation.id);
       return {
         status: 201,
         headers: { Location: `/v1/travel-documents/${requestId}` },
