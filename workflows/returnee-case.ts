@@ -59,7 +59,7 @@ export interface ReturneeCaseInput {
   policy: CasePolicy;
   /** On first start: the registration (with personal data, stored by the first activity, then dropped). */
   registration?: Registration;
-  /** After continue-as-new: the state carried over, without personal data. */
+  /** After continue-as-new, or to reopen a closed case: the state carried over, without personal data. */
   state?: CaseState;
   /** Continue-as-new once history passes this many events, even if the server has not suggested it yet. */
   historyLimit?: number;
