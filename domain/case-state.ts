@@ -81,6 +81,8 @@ export interface CaseState {
   flightId?: string;
   arrivedAt: string;
   receivedAt?: string;
+  /** The latest business date of the case's steps: a step recorded later may not say it happened before it. */
+  lastOccurredAt?: string;
   /** The person's earlier case, when this is a second return (same biometric reference or document). */
   previousCaseId?: string;
   /** The earlier case reached reintegration assistance (an approved plan): not eligible again by default. */

@@ -1,4 +1,5 @@
 import { CLOCK_SKEW_MS } from './clock';
+import { businessDateOf } from './business-date';
 import type { CasePolicy } from './case-policy';
 import type { Actor, CaseState, PlanDimension, PlanType } from './case-state';
 import {
@@ -28,8 +29,14 @@ export interface HeldDocument {
 
 export const HELD_DOCUMENT_TYPES = ['passport', 'national_id', 'laissez_passer', 'emergency_travel_certificate'] as const;
 
-/** A human step on a case. Each one is a Workflow Update of the same name. */
-export type CaseStep =
+/** When a step happened, if not when it was recorded (see domain/business-date.ts). */
+export interface Dated {
+  occurredAt?: string;
+}
+
+/** A step on a case. Each one is a Workflow Update of the same name. */
+export type CaseStep = Dated &
+  (
   | {
       type: 'recordReception';
       centreCode: string;
@@ -92,7 +99,8 @@ export type CaseStep =
       reason?: string;
     }
   | { type: 'movePlannedDeparture'; plannedDeparture: string }
-  | { type: 'recordDeparture'; departedAt: string; transport: string; handoverTo: string };
+  | { type: 'recordDeparture'; departedAt: string; transport: string; handoverTo: string }
+  );
 
 export type CaseStepType = CaseStep['type'];
 export { StepRejected };
@@ -164,6 +172,7 @@ function monitoringStartsAt(state: CaseState): number | undefined {
 
 /** Throws StepRejected when the step does not fit the case or breaks a rule; changes nothing. */
 export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): void {
+  checkOccurredAt(state, step, ctx);
   if (step.type === 'reopen') return checkReopening(state, ctx);
   if (isTerminal(state.stage)) throw conflict(`the case is ${state.stage}`);
   if (state.suspension && step.type !== 'resume' && step.type !== 'suspend' && isCommitment(step)) {
@@ -356,6 +365,19 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       }
       return;
     }
+  }
+}
+
+/**
+ * A step recorded later from paper says when it happened: never in the future, never before the
+ * case's previous step (the arrival, for the first one), so the case's history reads in order.
+ */
+function checkOccurredAt(state: CaseState, step: CaseStep, ctx: StepContext): void {
+  if (step.occurredAt === undefined) return;
+  requireNotFuture(step.occurredAt, ctx.now, 'occurredAt');
+  const previous = state.lastOccurredAt ?? state.arrivedAt;
+  if (Date.parse(step.occurredAt) < Date.parse(previous)) {
+    throw violation(`occurredAt is before the case's previous step (${previous})`);
   }
 }
 
@@ -634,6 +656,9 @@ function applyApproval(state: CaseState, step: Extract<CaseStep, { type: 'record
 
 /** The case after a step it has accepted: the next stage, the step's records, and the task it now waits on. */
 export function applyStep(state: CaseState, step: CaseStep, ctx: StepContext): CaseState {
-  const next = { ...transition(state, step, ctx), seq: state.seq + 1 };
+  const happened = businessDateOf(step) ?? new Date(ctx.now).toISOString();
+  const previous = state.lastOccurredAt ?? state.arrivedAt;
+  const lastOccurredAt = Date.parse(happened) > Date.parse(previous) ? happened : previous;
+  const next = { ...transition(state, step, ctx), seq: state.seq + 1, lastOccurredAt };
   return { ...next, task: isTerminal(next.stage) ? undefined : refreshTask(next, ctx.policy, ctx.now) };
 }

@@ -45,7 +45,7 @@ export async function reopenCase(
   client: Client,
   config: Config,
   state: CaseState,
-  reopening: { actor: Actor; reason: string },
+  reopening: { actor: Actor; reason: string; occurredAt?: string },
   updateId: string,
 ): Promise<CaseView> {
   const start = new WithStartWorkflowOperation(returneeCase, {

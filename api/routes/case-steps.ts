@@ -142,7 +142,7 @@ export const caseStepRoutes: RouteSpec[] = [
     params: TrancheParams,
     body: TrancheCancellationSchema,
     step: 'cancelTranche',
-    toInput: (b, { params }) => ({ n: params.n, reason: b.reason }),
+    toInput: (b, { params }) => ({ n: params.n, reason: b.reason, occurredAt: b.occurredAt }),
   }),
   stepRoute({
     path: '/budget-reduction',

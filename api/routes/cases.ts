@@ -142,7 +142,7 @@ export const caseRoutes = [
       }
       try {
         const view = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
-          reopenCase(deps.temporal, deps.config, state, { actor: { sub: caller.sub, role: caller.role }, reason: body.reason }, operation.id),
+          reopenCase(deps.temporal, deps.config, state, { actor: { sub: caller.sub, role: caller.role }, reason: body.reason, occurredAt: body.occurredAt }, operation.id),
         );
         return { status: 200, body: view };
       } catch (error) {

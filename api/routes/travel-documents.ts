@@ -54,12 +54,13 @@ export const travelDocumentRoutes = [
         documentType: (held?.type ?? body.documentType!) as TravelDocumentRequest['documentType'],
         plannedDeparture: body.plannedDeparture,
         requestedBy: caller.sub,
-        requestedAt: new Date().toISOString(),
+        // Recorded later from paper: the request was made when it says.
+        requestedAt: body.occurredAt ?? new Date().toISOString(),
       };
       // The case decides, opens the request and cancels the one it replaces, one request at a time:
       // a case at the wrong stage or with a live request refuses, and nothing starts.
       const replaces = body.replaces ?? (await replaceableRequestOf(deps.db, params.caseId));
-      await runCaseStep(deps, caller, kase, 'recordTravelDocumentRequest', { requestId, replaces, request, held }, operation.id);
+      await runCaseStep(deps, caller, kase, 'recordTravelDocumentRequest', { requestId, replaces, request, held, occurredAt: body.occurredAt }, operation.id);
       return {
         status: 201,
         headers: { Location: `/v1/travel-documents/${requestId}` },

@@ -5,9 +5,13 @@ import { CENTRE_CODES, REGIONS } from '../../domain/reference';
 import { ARRIVAL_MODES } from '../../domain/registration';
 import { ELIGIBILITY_DECISIONS } from '../../domain/eligibility';
 import { PLAN_DIMENSIONS, PLAN_TYPES } from '../../domain/case-state';
-import { BEST_INTERESTS_DETERMINATIONS, TRACING_OUTCOMES, TRACING_STATUSES } from '../../domain/minor-safeguards';
+import {
+  BEST_INTERESTS_DETERMINATIONS,
+  TRACING_OUTCOMES,
+  TRACING_STATUSES,
+} from '../../domain/minor-safeguards';
 import { ageOn, isMinorOn } from '../../domain/age';
-import { CountryCode, IsoDate, IsoDateTime, Page, Text, Uuid, Xof } from './common';
+import { CountryCode, IsoDate, IsoDateTime, OccurredAt, Page, Text, Uuid, Xof } from './common';
 
 export const VULNERABILITIES = [
   'medical_condition',
@@ -43,7 +47,10 @@ export const RegistrationSchema = z
     person: PersonSchema,
     arrival: z.object({
       mode: z.enum(ARRIVAL_MODES),
-      arrivedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future'),
+      arrivedAt: IsoDateTime.refine(
+        (d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS,
+        'must not be in the future',
+      ),
       fromCountry: CountryCode,
       flightId: Text(64).optional(),
     }),
@@ -53,17 +60,31 @@ export const RegistrationSchema = z
     unaccompaniedMinor: z.boolean(),
     biometricRef: Text(64).optional(),
     documentNumber: Text(64).optional(),
-    consentToDataProcessing: z.literal(true, { message: 'the returnee must consent to data processing (true)' }),
+    consentToDataProcessing: z.literal(true, {
+      message: 'the returnee must consent to data processing (true)',
+    }),
   })
   .superRefine((r, ctx) => {
     if (r.unaccompaniedMinor && !isMinorOn(r.person.dateOfBirth, r.arrival.arrivedAt)) {
-      ctx.addIssue({ code: 'custom', path: ['unaccompaniedMinor'], message: 'an unaccompanied minor must be under 18 at arrival' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unaccompaniedMinor'],
+        message: 'an unaccompanied minor must be under 18 at arrival',
+      });
     }
     if (Date.parse(r.arrival.arrivedAt) < Date.parse(r.person.dateOfBirth)) {
-      ctx.addIssue({ code: 'custom', path: ['arrival', 'arrivedAt'], message: 'must be after the date of birth' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arrival', 'arrivedAt'],
+        message: 'must be after the date of birth',
+      });
     }
     if (r.arrival.mode === 'charter' && !r.arrival.flightId) {
-      ctx.addIssue({ code: 'custom', path: ['arrival', 'flightId'], message: 'a charter arrival names its flight' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arrival', 'flightId'],
+        message: 'a charter arrival names its flight',
+      });
     }
   })
   .meta({ id: 'Registration' });
@@ -75,11 +96,18 @@ export const CaseListQuery = Page.extend({
   centre: z.enum(CENTRE_CODES).optional(),
   track: z.enum(TRACKS).optional(),
   nationality: CountryCode.optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  suspended: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  suspended: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 export const ReceptionSchema = z.object({
+  ...OccurredAt,
   centreCode: z.enum(CENTRE_CODES),
   cashGrantXof: Xof.optional(),
   medical: z.object({ provided: z.boolean(), notes: Text(1000).optional() }).optional(),
@@ -93,6 +121,7 @@ export const ReceptionSchema = z.object({
 export const CounsellingSchema = z.object({ heldAt: IsoDateTime, summary: Text(2000).optional() });
 
 export const EligibilitySchema = z.object({
+  ...OccurredAt,
   decision: z.enum(ELIGIBILITY_DECISIONS),
   criteria: z.object({
     returnedThroughProgramme: z.boolean(),
@@ -104,6 +133,7 @@ export const EligibilitySchema = z.object({
 });
 
 export const PlanSchema = z.object({
+  ...OccurredAt,
   type: z.enum(PLAN_TYPES),
   projectId: z
     .string()
@@ -111,10 +141,14 @@ export const PlanSchema = z.object({
     .optional(),
   sector: Text(100),
   budgetXof: Xof.min(1, 'must be positive'),
-  dimensions: z.array(z.enum(PLAN_DIMENSIONS)).min(1).refine((d) => new Set(d).size === d.length, 'must not repeat'),
+  dimensions: z
+    .array(z.enum(PLAN_DIMENSIONS))
+    .min(1)
+    .refine((d) => new Set(d).size === d.length, 'must not repeat'),
 });
 
 export const ApprovalSchema = z.object({
+  ...OccurredAt,
   subject: z.enum(['eligibility', 'plan', 'tranche', 'closure', 'cash_grant']),
   decision: z.enum(['approved', 'rejected']),
   ref: z.number().int().min(1).max(10_000).optional(),
@@ -123,16 +157,30 @@ export const ApprovalSchema = z.object({
 
 export const TrancheSchema = z
   .object({
+    ...OccurredAt,
     amountXof: Xof.min(1, 'must be positive'),
-    vendorId: Uuid.meta({ description: 'A vendor of the reference data (GET /v1/vendors), never the returnee' }),
+    vendorId: Uuid.meta({
+      description: 'A vendor of the reference data (GET /v1/vendors), never the returnee',
+    }),
     items: z
-      .array(z.object({ description: Text(200), quantity: z.number().int().min(1), unitCostXof: Xof.min(1, 'must be positive') }))
+      .array(
+        z.object({
+          description: Text(200),
+          quantity: z.number().int().min(1),
+          unitCostXof: Xof.min(1, 'must be positive'),
+        }),
+      )
       .min(1, 'a tranche pays for at least one item')
       .max(100),
   })
   .superRefine((t, ctx) => {
     const total = t.items.reduce((sum, i) => sum + i.quantity * i.unitCostXof, 0);
-    if (total !== t.amountXof) ctx.addIssue({ code: 'custom', path: ['items'], message: `the items add up to ${total} XOF, not to amountXof ${t.amountXof}` });
+    if (total !== t.amountXof)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items'],
+        message: `the items add up to ${total} XOF, not to amountXof ${t.amountXof}`,
+      });
   });
 
 export const TrancheParams = z.object({ caseId: z.uuid(), n: z.coerce.number().int().min(1).max(10_000) });
@@ -140,10 +188,10 @@ export const TranchePaymentSchema = z.object({
   paidAt: IsoDateTime.optional(),
   reference: Text(100).meta({ description: "The vendor's receipt or the transfer's reference" }),
 });
-export const TrancheCancellationSchema = z.object({ reason: Text(500) });
-export const BudgetReductionSchema = z.object({ budgetXof: Xof, reason: Text(1000) });
-export const ReopeningSchema = z.object({ reason: Text(1000) });
-export const PlannedDepartureSchema = z.object({ plannedDeparture: IsoDate.or(IsoDateTime) });
+export const TrancheCancellationSchema = z.object({ ...OccurredAt, reason: Text(500) });
+export const BudgetReductionSchema = z.object({ ...OccurredAt, budgetXof: Xof, reason: Text(1000) });
+export const ReopeningSchema = z.object({ ...OccurredAt, reason: Text(1000) });
+export const PlannedDepartureSchema = z.object({ ...OccurredAt, plannedDeparture: IsoDate.or(IsoDateTime) });
 
 const Score = z.number().min(0).max(1);
 export const MonitoringVisitSchema = z.object({
@@ -153,8 +201,12 @@ export const MonitoringVisitSchema = z.object({
 
 export const MinorSafeguardsSchema = z
   .object({
+    ...OccurredAt,
     bestInterests: z.object({
-      assessedAt: IsoDateTime.refine((d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future'),
+      assessedAt: IsoDateTime.refine(
+        (d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS,
+        'must not be in the future',
+      ),
       reference: Text(64),
       determination: z.enum(BEST_INTERESTS_DETERMINATIONS),
       notes: Text(2000).optional(),
@@ -169,20 +221,29 @@ export const MinorSafeguardsSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.familyTracing.status === 'done' && !s.familyTracing.outcome) {
-      ctx.addIssue({ code: 'custom', path: ['familyTracing', 'outcome'], message: 'a finished tracing states its outcome' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['familyTracing', 'outcome'],
+        message: 'a finished tracing states its outcome',
+      });
     }
   });
 
 export const ClosureSchema = z.object({
+  ...OccurredAt,
   reason: z.enum(MANUAL_CLOSURE_REASONS, {
     message: `must be one of ${MANUAL_CLOSURE_REASONS.join(', ')} (a case completes by its journey; ineligibility is an eligibility decision)`,
   }),
   comment: Text(1000).optional(),
 });
-export const SuspensionSchema = z.object({ reason: Text(500) });
-export const ResumeSchema = z.object({ reason: Text(500).optional() });
+export const SuspensionSchema = z.object({ ...OccurredAt, reason: Text(500) });
+export const ResumeSchema = z.object({ ...OccurredAt, reason: Text(500).optional() });
 
-export const DepartureSchema = z.object({ departedAt: IsoDateTime, transport: Text(200), handoverTo: Text(200) });
+export const DepartureSchema = z.object({
+  departedAt: IsoDateTime,
+  transport: Text(200),
+  handoverTo: Text(200),
+});
 
 export const BulkSuspensionSchema = z
   .object({

@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from '../../domain/clock';
 import { z } from 'zod';
 
 export const CountryCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as MLI');
@@ -13,7 +14,9 @@ const offsetMinutes = (value: string) => {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 };
 
-export const IsoDate = z.iso.date({ message: 'must be a date such as 1998-04-21' }).refine(inYearRange, YEAR_RANGE);
+export const IsoDate = z.iso
+  .date({ message: 'must be a date such as 1998-04-21' })
+  .refine(inYearRange, YEAR_RANGE);
 export const IsoDateTime = z.iso
   .datetime({ offset: true, message: 'must be a date-time such as 2019-04-12T14:30:00Z' })
   .refine((v) => Math.abs(offsetMinutes(v)) <= 14 * 60, 'must have a UTC offset between -14:00 and +14:00')
@@ -40,3 +43,17 @@ export const ProblemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
+
+/**
+ * When a step happened, for one recorded later from paper (default: now). Never in the future, never
+ * before the case's previous step. Steps that name their own date (heldAt, paidAt, visitedAt,
+ * departedAt) do not take it.
+ */
+export const OccurredAt = {
+  occurredAt: IsoDateTime.refine(
+    (d) => Date.parse(d) <= Date.now() + CLOCK_SKEW_MS,
+    'must not be in the future',
+  )
+    .optional()
+    .meta({ description: 'When it happened, if recorded later (default now); not before the previous step' }),
+};

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { HELD_DOCUMENT_TYPES } from '../../domain/case-steps';
 import { DOCUMENT_TYPES, TRAVEL_DOCUMENT_STATUSES } from '../../domain/travel-document';
-import { CountryCode, IsoDate, IsoDateTime, Page, Text, Uuid } from './common';
+import { CountryCode, IsoDate, IsoDateTime, OccurredAt, Page, Text, Uuid } from './common';
 
 export const TravelDocumentRequestSchema = z
   .object({
     documentType: z.enum(DOCUMENT_TYPES).optional().meta({ description: 'The document asked of the embassy (not with existingDocument)' }),
     plannedDeparture: IsoDate.or(IsoDateTime),
+    ...OccurredAt,
     existingDocument: z
       .object({ type: z.enum(HELD_DOCUMENT_TYPES), number: Text(64), validUntil: IsoDate })
       .optional()

@@ -9,6 +9,7 @@ import * as m007 from './007_second_returns';
 import * as m008 from './008_vendors';
 import * as m009 from './009_travel_document_conflicts';
 import * as m010 from './010_flight_minor_safeguards';
+import * as m011 from './011_business_dates';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_vendors': m008,
   '009_travel_document_conflicts': m009,
   '010_flight_minor_safeguards': m010,
+  '011_business_dates': m011,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -39,6 +39,8 @@ export interface CaseEvent {
   actorSub: string;
   actorRole: string;
   detail: unknown;
+  /** When it happened (the step's business date); when it was recorded if not given. */
+  occurredAt?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function insertEvent(trx: Knex, event: CaseEvent & { caseId: string
     actor_sub: event.actorSub,
     actor_role: event.actorRole,
     at: event.at,
+    occurred_at: event.occurredAt ?? event.at,
     stage_after: event.stageAfter,
     detail: JSON.stringify(event.detail ?? {}),
   });

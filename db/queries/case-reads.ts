@@ -157,6 +157,7 @@ export async function caseDetail(db: Db, caseId: string) {
       by: e.actor_sub,
       role: e.actor_role,
       at: iso(e.at),
+      occurredAt: iso(e.occurred_at),
       stageAfter: e.stage_after,
       detail: e.detail,
     })),

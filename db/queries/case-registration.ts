@@ -57,6 +57,8 @@ export async function recordRegistration(db: Knex, r: Registration, state: CaseS
       actorSub: r.officer,
       actorRole: 'case_officer',
       at: r.registeredAt,
+      // Registration counts from the arrival: that is when the person came back.
+      occurredAt: r.arrival.arrivedAt,
       stageAfter: state.stage,
       detail: {
         track: r.track,

@@ -2,11 +2,13 @@ import type { Knex } from 'knex';
 import type { Actor, CaseState } from '../../domain/case-state';
 import type { CaseStep } from '../../domain/case-steps';
 import { recordCaseEvent } from './case-projection';
+import { businessDateOf } from '../../domain/business-date';
 
 /** Records one human step: its event, its ledger rows and the new projection, in one transaction. */
 export async function recordCaseStep(db: Knex, { step, actor, state, at }: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
   const { type, ...detail } = step;
-  await recordCaseEvent(db, state, { kind: type, actorSub: actor.sub, actorRole: actor.role, detail }, at, (trx) =>
+  const occurredAt = businessDateOf(step) ?? at;
+  await recordCaseEvent(db, state, { kind: type, actorSub: actor.sub, actorRole: actor.role, detail, occurredAt }, at, (trx) =>
     writeStepRows(trx, step, state, actor, at),
   );
 }

@@ -144,3 +144,25 @@ describe('cases opened under the first rules keep them', () => {
     expect(step(held, { type: 'requestClosure', reason: 'deceased' }, { actor: supervisor, now: T0 + DAY }).closure?.reason).toBe('deceased');
   });
 });
+
+describe('business dates (issue 12)', () => {
+  it('a step recorded later says when it happened: never in the future, never before the previous step', () => {
+    const registered = registeredCase();
+    const received = step(registered, { ...reception, occurredAt: '2026-01-02T08:00:00.000Z' } as CaseStep);
+    expect(received.lastOccurredAt).toBe('2026-01-02T08:00:00.000Z');
+    const beforeArrival = rejection(registered, { ...reception, occurredAt: '2025-12-31T23:00:00.000Z' } as CaseStep);
+    expect(beforeArrival.message).toMatch(/occurredAt is before the case's previous step \(2026-01-01T00:00:00.000Z\)/);
+    const future = rejection(registered, { ...reception, occurredAt: '2026-02-01T00:00:00.000Z' } as CaseStep);
+    expect(future.message).toMatch(/occurredAt is in the future/);
+    const beforePrevious = rejection(received, { type: 'suspend', reason: 'x', occurredAt: '2026-01-02T07:00:00.000Z' }, { actor: supervisor });
+    expect(beforePrevious.code).toBe('rule_violation');
+  });
+
+  it("a step's own date counts as its business date, and a step without one happened when it was recorded", () => {
+    const received = step(registeredCase(), reception, { now: T0 });
+    expect(received.lastOccurredAt).toBe(new Date(T0).toISOString());
+    const counselled = step(received, counselling, { now: T0 + DAY });
+    // The session was held before the reception was recorded: the latest date stays.
+    expect(counselled.lastOccurredAt).toBe(new Date(T0).toISOString());
+  });
+});
