@@ -6,16 +6,21 @@ import type { CaseStep } from './case-steps';
  * every other step may say `occurredAt`. Undefined: it happened when it was recorded.
  */
 export function businessDateOf(step: CaseStep): string | undefined {
+  return namedDateOf(step)?.[1] ?? step.occurredAt;
+}
+
+/** The step's own date field and its value, for the steps that name one. */
+export function namedDateOf(step: CaseStep): [field: string, date: string] | undefined {
   switch (step.type) {
     case 'recordCounsellingSession':
-      return step.heldAt;
+      return ['heldAt', step.heldAt];
     case 'recordTranchePayment':
-      return step.paidAt;
+      return ['paidAt', step.paidAt];
     case 'recordMonitoringVisit':
-      return step.visitedAt;
+      return ['visitedAt', step.visitedAt];
     case 'recordDeparture':
-      return step.departedAt;
+      return ['departedAt', step.departedAt];
     default:
-      return 'occurredAt' in step ? step.occurredAt : undefined;
+      return undefined;
   }
 }

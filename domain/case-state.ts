@@ -58,11 +58,13 @@ export interface OpenTask {
  */
 /**
  * The rules a case follows. A case keeps the rules it was opened under: the version is fixed when its
- * workflow starts (a `patched` marker), so cases opened earlier, and their recorded histories, replay
- * as they ran. Version 2: holds freeze commitments not facts, completion means completion, favourable
- * safeguards, binding eligibility, money controls, documents never lost. Undefined: the first rules.
+ * workflow starts (a `patched` marker each), so cases opened earlier, and their recorded histories,
+ * replay as they ran. Version 2: holds freeze commitments not facts, completion means completion,
+ * favourable safeguards, binding eligibility, money controls, documents never lost. Version 3: a
+ * step's own date (heldAt, paidAt, visitedAt, departedAt) is never before the case's previous step.
+ * Undefined: the first rules.
  */
-export const RULES_VERSION = 2;
+export const RULES_VERSION = 3;
 
 export interface CaseState {
   /** The rules this case follows (see RULES_VERSION); undefined for cases opened under the first rules. */

@@ -1,5 +1,5 @@
 import { CLOCK_SKEW_MS } from './clock';
-import { businessDateOf } from './business-date';
+import { businessDateOf, namedDateOf } from './business-date';
 import type { CasePolicy } from './case-policy';
 import type { Actor, CaseState, PlanDimension, PlanType } from './case-state';
 import {
@@ -373,11 +373,15 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
  * case's previous step (the arrival, for the first one), so the case's history reads in order.
  */
 function checkOccurredAt(state: CaseState, step: CaseStep, ctx: StepContext): void {
-  if (step.occurredAt === undefined) return;
-  requireNotFuture(step.occurredAt, ctx.now, 'occurredAt');
+  const named = namedDateOf(step);
+  // A step's own date follows the same order from the third rules on; older cases keep theirs.
+  const [field, date] = step.occurredAt !== undefined ? ['occurredAt', step.occurredAt] : (state.rulesVersion ?? 1) >= 3 && named ? named : [];
+  if (!field || !date) return;
+  requireNotFuture(date, ctx.now, field);
   const previous = state.lastOccurredAt ?? state.arrivedAt;
-  if (Date.parse(step.occurredAt) < Date.parse(previous)) {
-    throw violation(`occurredAt is before the case's previous step (${previous})`);
+  // Within the clocks' skew, "now" on an officer's device and "now" on the worker are the same moment.
+  if (Date.parse(date) < Date.parse(previous) - CLOCK_SKEW_MS) {
+    throw violation(`${field} is before the case's previous step (${previous})`);
   }
 }
 

@@ -44,8 +44,9 @@ import {
 
 /** Patch: the case's workflow, not the API, opens a travel-document request it records. */
 const CASE_OPENS_TRAVEL_DOCUMENT = 'case-opens-travel-document-request';
-/** Patch: cases opened from now on follow the second rules (RULES_VERSION in domain/case-state.ts). */
+/** Patches: cases opened from each on follow the second, then the third rules (RULES_VERSION in domain/case-state.ts). */
 const CASE_RULES_2 = 'case-rules-2';
+const CASE_RULES_3 = 'case-rules-3';
 
 /** The workflow itself, when it takes a step of its own (a minor coming of age). */
 const SYSTEM = { sub: 'sira', role: 'system' } as unknown as Actor;
@@ -213,7 +214,9 @@ function publishCase(state: CaseState): void {
 function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {
   if (!registration) throw ApplicationFailure.nonRetryable('a case needs a registration or a carried-over state');
   // A case keeps the rules it was opened under; histories of cases opened earlier replay without the marker.
-  const current = patched(CASE_RULES_2);
+  const second = patched(CASE_RULES_2);
+  const rulesVersion = second ? (patched(CASE_RULES_3) ? 3 : 2) : undefined;
+  const current = rulesVersion !== undefined;
   const opened = newCaseState({
     caseId: registration.caseId,
     track: registration.track,
@@ -228,7 +231,7 @@ function initialState(registration: Registration | undefined, policy: CasePolicy
   });
   // A child off a charter starts with the safeguards they boarded on (recorded with the registration).
   if (current && registration.unaccompaniedMinor && registration.safeguards) opened.safeguards = registration.safeguards;
-  const state = current ? opened : { ...opened, rulesVersion: undefined };
+  const state = { ...opened, rulesVersion };
   return { ...state, task: refreshTask(state, policy, Date.now()) };
 }
 

@@ -71,7 +71,9 @@ export function registeredCase(overrides: Partial<CaseRegistration> = {}, at = T
     arrivedAt: ARRIVED_AT,
     ...overrides,
   });
-  return { ...state, task: refreshTask(state, p, at) };
+  // The fixtures' named dates (heldAt, paidAt, visits) predate the clock: the second rules' order; the
+  // third rules' ordering of named dates has its own tests (rules-that-hold.test.ts).
+  return { ...state, rulesVersion: 2, task: refreshTask({ ...state, rulesVersion: 2 }, p, at) };
 }
 
 /** A Ghanaian in transit in Mali: the onward-return track. */

@@ -9,6 +9,7 @@ import { adultOn, ageOn, isMinorOn } from '../../domain/age';
 import {
   approve,
   DAY,
+  HOUR,
   drive,
   eligible,
   officer,
@@ -156,6 +157,17 @@ describe('business dates (issue 12)', () => {
     expect(future.message).toMatch(/occurredAt is in the future/);
     const beforePrevious = rejection(received, { type: 'suspend', reason: 'x', occurredAt: '2026-01-02T07:00:00.000Z' }, { actor: supervisor });
     expect(beforePrevious.code).toBe('rule_violation');
+  });
+
+  it("from the third rules, a step's own date is never before the case's previous step either", () => {
+    const third = (state: CaseState): CaseState => ({ ...state, rulesVersion: 3 });
+    const received = step(third(registeredCase()), reception, { now: T0 });
+    const early = rejection(received, { ...counselling, heldAt: '2026-01-02T09:00:00.000Z' } as CaseStep, { now: T0 + DAY });
+    expect(early.message).toMatch(/heldAt is before the case's previous step/);
+    expect(step(received, { ...counselling, heldAt: new Date(T0 + HOUR).toISOString() } as CaseStep, { now: T0 + DAY }).counsellingSessions).toBe(1);
+    // Recorded later from paper: the reception says when it happened, and the earlier session fits.
+    const onPaper = step(third(registeredCase()), { ...reception, occurredAt: '2026-01-02T08:00:00.000Z' } as CaseStep, { now: T0 });
+    expect(step(onPaper, counselling, { now: T0 }).counsellingSessions).toBe(1);
   });
 
   it("a step's own date counts as its business date, and a step without one happened when it was recorded", () => {

@@ -157,7 +157,8 @@ const criteria = {
 async function toSubmittedPlan(handle: WorkflowHandle<typeof returneeCase>) {
   await handle.executeUpdate(caseStepUpdates.recordReception, { args: [{ actor: officer, centreCode: 'BKO-MMEIA' }] });
   await handle.executeUpdate(caseStepUpdates.recordCounsellingSession, {
-    args: [{ actor: officer, heldAt: new Date(Date.parse('2026-01-02T00:00:00Z')).toISOString() }],
+    // Held now on the test server's clock: a session is never dated before the reception it follows.
+    args: [{ actor: officer, heldAt: new Date(await env.currentTimeMs()).toISOString() }],
   });
   await handle.executeUpdate(caseStepUpdates.decideEligibility, { args: [{ actor: officer, decision: 'eligible', criteria, reason: 'meets all criteria' }] });
   return handle.executeUpdate(caseStepUpdates.submitPlan, {
