@@ -19,7 +19,7 @@ export async function sendOnce(db: Db, mailer: Mailer, message: OutboxMessage): 
   if (await isNotificationSent(db, message.key)) return 'already_sent';
   const messageId = `<${message.key.replace(/[^A-Za-z0-9.-]/g, '.')}@sira>`;
   try {
-    await mailer.send({ to: message.to, subject: message.subject, text: message.text, html: message.html, messageId });
+    await mailer.send({ to: message.to, subject: message.subject, text: message.text, html: message.html, attachments: message.attachments, messageId });
   } catch (error) {
     await recordSendFailure(db, message.key, error);
     throw error;

@@ -28,6 +28,8 @@ export interface RouteContext<P, Q, B> {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (a CSV file, a printable page), sent as it is. */
+  document?: { contentType: string; text: string };
   headers?: Record<string, string>;
 }
 
@@ -129,7 +131,8 @@ export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler
       }
     }
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.body === undefined) res.status(result.status).end();
+    if (result.document) res.status(result.status).type(result.document.contentType).send(result.document.text);
+    else if (result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);
   };
 }

@@ -7,6 +7,7 @@ import { ceilingXof } from '../domain/money';
 import type { FlightPolicy } from '../domain/flight';
 import type { TravelDocumentPolicy } from '../domain/travel-document';
 import { HOST_COUNTRY } from '../domain/reference';
+import { REPORT_LANGUAGES } from '../domain/report';
 import { parseCodecKeys } from './codec';
 
 /** A duration setting; `allowZero` for a margin that may be none at all (e.g. `0s`). */
@@ -69,6 +70,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_LIAISON_PER_MINUTE: z.coerce.number().int().positive().default(30),
   PROGRAMME_MANAGER_EMAIL: z.string().email().default('programme.manager@sira.local'),
+  /** The language of the programme report e-mailed to the programme manager each month. */
+  REPORT_LANGUAGE: z.enum(REPORT_LANGUAGES).default('fr'),
   /** Signs the embassy liaisons' links; derived from AUTH_SECRET when unset. */
   LIAISON_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LIAISON_LINK_TTL: duration('30d'),

@@ -5,6 +5,7 @@ import { createMailer } from '../activities/mailer';
 import { createDb } from '../db';
 import { type Config, loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { upsertMonthlyReportSchedule } from '../platform/report-schedule';
 import { connectTemporal, temporalAddress } from '../platform/temporal';
 import { createWorker } from './create-worker';
 
@@ -32,7 +33,9 @@ export async function startWorker(config: Config, urls: { databaseUrl: string; s
     temporal: client,
     workflowBundle: existsSync(BUNDLE_PATH) ? { codePath: BUNDLE_PATH } : undefined,
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  // The worker is what runs the report, so it is the one that keeps the monthly Schedule in place.
+  const schedule = await upsertMonthlyReportSchedule(client, config);
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, monthlyReportSchedule: schedule }, 'worker started');
   const done = worker.run().finally(async () => {
     mailer.close();
     await db.destroy();

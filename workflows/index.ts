@@ -2,3 +2,4 @@
 export { returneeCase } from './returnee-case';
 export { charterFlight } from './flight';
 export { travelDocument } from './travel-document';
+export { monthlyProgrammeReport } from './monthly-report';

@@ -10,6 +10,8 @@ import * as m008 from './008_vendors';
 import * as m009 from './009_travel_document_conflicts';
 import * as m010 from './010_flight_minor_safeguards';
 import * as m011 from './011_business_dates';
+import * as m012 from './012_report_indexes';
+import * as m013 from './013_flow_monitoring';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -26,6 +28,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_travel_document_conflicts': m009,
   '010_flight_minor_safeguards': m010,
   '011_business_dates': m011,
+  '012_report_indexes': m012,
+  '013_flow_monitoring': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -25,8 +25,25 @@ export const EMBASSIES = [
 ] as const;
 
 /**
- * Inserts the reference centres and embassies when missing. Existing rows are left alone, so an
- * administrator's changes (a new liaison address) survive every restart.
+ * The programme's ten flow-monitoring points at nine places (DOMAIN.md); Bamako, where the roads
+ * north and west meet, has two, at its main bus stations.
+ */
+export const FLOW_MONITORING_POINTS = [
+  { code: 'FMP-GAO', name: 'Gao', city: 'Gao', region: 'Gao' },
+  { code: 'FMP-TOMBOUCTOU', name: 'Tombouctou', city: 'Tombouctou', region: 'Tombouctou' },
+  { code: 'FMP-KIDAL', name: 'Kidal', city: 'Kidal', region: 'Kidal' },
+  { code: 'FMP-MENAKA', name: 'Ménaka', city: 'Ménaka', region: 'Ménaka' },
+  { code: 'FMP-MOPTI', name: 'Mopti', city: 'Mopti', region: 'Mopti' },
+  { code: 'FMP-KAYES', name: 'Kayes', city: 'Kayes', region: 'Kayes' },
+  { code: 'FMP-SEGOU', name: 'Ségou', city: 'Ségou', region: 'Ségou' },
+  { code: 'FMP-SIKASSO', name: 'Sikasso', city: 'Sikasso', region: 'Sikasso' },
+  { code: 'FMP-BKO-SOGONIKO', name: 'Bamako, gare routière de Sogoniko', city: 'Bamako', region: 'Bamako' },
+  { code: 'FMP-BKO-DJICORONI', name: 'Bamako, gare routière de Djicoroni-Para', city: 'Bamako', region: 'Bamako' },
+] as const;
+
+/**
+ * Inserts the reference centres, embassies and flow-monitoring points when missing. Existing rows
+ * are left alone, so an administrator's changes (a new liaison address) survive every restart.
  */
 export async function seedReferenceData(db: Db): Promise<void> {
   await db('centres')
@@ -37,4 +54,5 @@ export async function seedReferenceData(db: Db): Promise<void> {
     .insert(EMBASSIES.map((e) => ({ ...e, liaison_email: `liaison.${e.country.toLowerCase()}@embassies.sira.local` })))
     .onConflict('country')
     .ignore();
+  await db('flow_monitoring_points').insert([...FLOW_MONITORING_POINTS]).onConflict('code').ignore();
 }
