@@ -1,5 +1,5 @@
 /**
- * The programme report ("Bilan", /work/shared/REPORT.md): its figure keys, each one's definition in
+ * The programme report ("Bilan"): its figure keys, each one's definition in
  * French and English, the report's shape and the checks its figures must pass. The SQL that counts
  * them is in db/queries/report.ts; assembly and rendering in platform/programme-report.ts.
  */

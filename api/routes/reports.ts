@@ -32,7 +32,7 @@ export const reportRoutes = [
     responses: {
       200: {
         description:
-          'The figures of REPORT.md for the period, each with its definition: JSON, CSV (`format=csv`, one row per figure) or a printable HTML page with charts (`format=html`)',
+          'The programme figures for the period, each with its definition: JSON, CSV (`format=csv`, one row per figure) or a printable HTML page with charts (`format=html`)',
         schema: ProgrammeReportSchema,
       },
       403: { description: "A supervisor named a centre that is not theirs, or the role may not read the report" },

@@ -3,7 +3,7 @@ import { REPORT_LANGUAGES } from '../../domain/report';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
 
-/** The period is checked as a period in the handler (a 422 naming `from` or `to`, as REPORT.md says). */
+/** The period is checked as a period in the handler (a 422 naming `from` or `to`). */
 export const ProgrammeReportQuery = z.object({
   from: z.string().max(10).describe('First day of the period, YYYY-MM-DD (included)'),
   to: z.string().max(10).describe('Last day of the period, YYYY-MM-DD (included)'),

@@ -25,7 +25,7 @@ export const EMBASSIES = [
 ] as const;
 
 /**
- * The programme's ten flow-monitoring points at nine places (DOMAIN.md); Bamako, where the roads
+ * The programme's ten flow-monitoring points at nine places; Bamako, where the roads
  * north and west meet, has two, at its main bus stations.
  */
 export const FLOW_MONITORING_POINTS = [
