@@ -10,6 +10,7 @@ import { apiRateLimit, liaisonRateLimit, securityHeaders } from './hardening';
 import { liaisonRouter } from './liaison';
 import { buildOpenApi } from './openapi';
 import { HttpProblem, problem, problemHandler } from './problem';
+import { idempotency } from './idempotency';
 import { toExpressHandler } from './route';
 import { ROUTES } from './routes';
 import { RETRY_AFTER_SECONDS } from './unavailable';
@@ -102,7 +103,8 @@ export function createApp(deps: ApiDeps) {
   });
 
   app.use('/v1', apiRateLimit(deps.config), bearerAuth(deps));
-  for (const spec of ROUTES) app[spec.method](spec.path, toExpressHandler(spec, deps));
+  const once = idempotency(deps);
+  for (const spec of ROUTES) app[spec.method](spec.path, toExpressHandler(spec, deps, once));
   app.use('/liaison', liaisonRouter(deps));
   app.use((req, _res, next) => next(problem(404, `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));

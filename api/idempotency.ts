@@ -123,3 +123,5 @@ function replay(answer: StoredAnswer): Answer {
   }
   return { status: answer.status, body: answer.body, headers: { ...answer.headers, [REPLAYED_HEADER]: 'true' } };
 }
+
+export type Idempotency = ReturnType<typeof idempotency>;

@@ -6,7 +6,7 @@ import { type AuditTarget, auditTarget, recordAccess, statusOf } from './audit';
 import type { Caller } from './auth';
 import { type Scoped, SCOPES, type ScopeName } from './scopes';
 import type { ApiDeps } from './deps';
-import { IDEMPOTENT_METHODS, idempotency, type Operation } from './idempotency';
+import { type Idempotency, IDEMPOTENT_METHODS, type Operation } from './idempotency';
 import { findUnstorable } from '../platform/storable';
 import { problem, unstorableProblem, validationProblem } from './problem';
 
@@ -68,13 +68,9 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
   return spec as unknown as RouteSpec;
 }
 
-/** One idempotency store per app (its purge clock included), shared by the app's routes. */
-const idempotencyByApp = new WeakMap<ApiDeps, ReturnType<typeof idempotency>>();
-
-export function toExpressHandler(spec: RouteSpec, deps: ApiDeps): RequestHandler {
+/** `once`: the app's idempotency store (api/idempotency.ts), shared by all its routes. */
+export function toExpressHandler(spec: RouteSpec, deps: ApiDeps, once: Idempotency): RequestHandler {
   const target = auditTarget(spec);
-  if (!idempotencyByApp.has(deps)) idempotencyByApp.set(deps, idempotency(deps));
-  const once = idempotencyByApp.get(deps)!;
   const run = async (req: Request, res: Response, caller: Caller | undefined): Promise<RouteResult> => {
     if (!caller) throw problem(401, 'a bearer token is required');
     if (!spec.roles.includes(caller.role)) {

@@ -17,7 +17,7 @@ import { compositeScore, isSustainable, type SustainabilityScores, visitSchedule
 import { refreshTask } from './open-task';
 import { conflict, StepRejected, violation } from './rejection';
 import { CLOSURES_DURING_HOLD, type ClosureReason, isTerminal, MANUAL_CLOSURE_REASONS, type Stage } from './stages';
-import { documentConflict, type TravelDocumentRequest, validThrough } from './travel-document';
+import { documentConflict, lapsesBeforeDeparture, type TravelDocumentRequest, validThrough } from './travel-document';
 
 /** A document the person already holds, recorded instead of asking an embassy. */
 export interface HeldDocument {
@@ -134,11 +134,7 @@ function requireSupervisor(ctx: StepContext, what: string): void {
 }
 
 /** The case's document lapses before its planned departure: it waits until one of them changes. */
-export function hasDocumentConflict(state: CaseState): boolean {
-  const doc = state.travelDocument;
-  if (!doc?.validUntil || !doc.plannedDeparture || doc.status !== 'issued') return false;
-  return documentConflict(doc.validUntil, doc.plannedDeparture) !== undefined;
-}
+export const hasDocumentConflict = (state: CaseState): boolean => lapsesBeforeDeparture(state.travelDocument);
 
 /**
  * Steps that make a new commitment: they wait while the case is suspended. Everything else records

@@ -1,11 +1,7 @@
 import type { CasePolicy, SlaKey } from './case-policy';
 import type { CaseState, OpenTask } from './case-state';
 import { isFullyPaid } from './disbursement';
-import { documentConflict } from './travel-document';
-
-/** An issued document that lapses before the planned departure. */
-const lapsesFirst = (doc: CaseState['travelDocument']) =>
-  doc?.status === 'issued' && doc.validUntil !== undefined && doc.plannedDeparture !== undefined && documentConflict(doc.validUntil, doc.plannedDeparture) !== undefined;
+import { lapsesBeforeDeparture } from './travel-document';
 
 
 interface TaskSpec {
@@ -73,7 +69,7 @@ export function currentTaskSpec(state: CaseState, policy: CasePolicy): TaskSpec 
       // The embassy's own workflow chases it; the case still has a due date while it waits.
       return v2(state) ? spec(state, policy, 'embassy-answer', 'Embassy answers the travel-document request', 'travel_document') : undefined;
     case 'ready_to_depart':
-      return v2(state) && lapsesFirst(state.travelDocument)
+      return v2(state) && lapsesBeforeDeparture(state.travelDocument)
         ? spec(state, policy, 'document-conflict', 'Move the planned departure or request a new document', 'travel_document')
         : undefined;
     default:

@@ -125,6 +125,12 @@ export function departureStart(plannedDeparture: string): number {
   return Date.parse(plannedDeparture);
 }
 
+/** A case's issued document that lapses before its planned departure: the case waits until one of them changes. */
+export function lapsesBeforeDeparture(doc: { status: string; validUntil?: string; plannedDeparture?: string } | undefined): boolean {
+  if (doc?.status !== 'issued' || !doc.validUntil || !doc.plannedDeparture) return false;
+  return documentConflict(doc.validUntil, doc.plannedDeparture) !== undefined;
+}
+
 /** The conflict of a document valid until `validUntil` with a departure on `plannedDeparture`, if it lapses first. */
 export function documentConflict(validUntil: string, plannedDeparture: string): TravelDocumentConflict | undefined {
   return validThrough(validUntil) < departureStart(plannedDeparture)

@@ -15,6 +15,7 @@ export async function recordRegistration(db: Knex, r: Registration, state: CaseS
     // A person back after an earlier case ended is a second return: a new case, linked to the last one.
     const earlier = await earlierCasesOf(trx, who, r.caseId);
     const known: CaseState = { ...state, previousCaseId: earlier.previousCaseId, previouslyAssisted: earlier.previouslyAssisted };
+    const registered = { caseId: r.caseId, ...(earlier.previousCaseId ? { previousCaseId: earlier.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
     const inserted = await trx('cases')
       .insert({
         case_id: r.caseId,
@@ -45,7 +46,7 @@ export async function recordRegistration(db: Knex, r: Registration, state: CaseS
       .returning('case_id');
     if (inserted.length === 0) {
       const own = await trx('cases').where({ case_id: r.caseId }).first('previous_case_id');
-      if (own) return { caseId: r.caseId, ...(known.previousCaseId ? { previousCaseId: known.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
+      if (own) return registered;
       const existing = await openCaseOf(trx, who, r.caseId);
       if (!existing) throw new Error(`case ${r.caseId} could not be inserted`);
       return { caseId: r.caseId, duplicateOf: existing.caseId };
@@ -68,6 +69,6 @@ export async function recordRegistration(db: Knex, r: Registration, state: CaseS
         ...(earlier.previousCaseId ? { secondReturn: true, previousCaseId: earlier.previousCaseId } : {}),
       },
     });
-    return { caseId: r.caseId, ...(earlier.previousCaseId ? { previousCaseId: earlier.previousCaseId } : {}), previouslyAssisted: earlier.previouslyAssisted };
+    return registered;
   });
 }

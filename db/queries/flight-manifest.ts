@@ -5,7 +5,7 @@ import { isTerminal } from '../../domain/stages';
 import type { PassengerInput } from '../../workflows/flight-messages';
 import type { Db } from '../index';
 import { type PersonIdentity, whereSamePerson } from './case-identity';
-import { personFromRow } from './rows';
+import { manifestEntryFromRow } from './rows';
 
 /** The open manifest entry that already books this person, if any (the API's check before an update). */
 export async function findOpenBooking(db: Db, identity: PersonIdentity): Promise<{ flightId: string; passengerId: string } | undefined> {
@@ -109,15 +109,7 @@ export async function boardedPassengers(db: Db, flightId: string): Promise<Board
     .whereNull('removed_at')
     .orderBy([{ column: 'added_at' }, { column: 'passenger_id' }]);
   return rows.map((p) => ({
-    passengerId: p.passenger_id,
-    person: personFromRow(p),
-    residenceRegion: p.residence_region ?? undefined,
-    vulnerabilities: p.vulnerabilities ?? [],
-    unaccompaniedMinor: p.unaccompanied_minor,
-    escort: p.escort ?? undefined,
-    biometricRef: p.biometric_ref ?? undefined,
-    documentNumber: p.document_number ?? undefined,
-    safeguards: p.safeguards ?? undefined,
+    ...(manifestEntryFromRow(p) as Omit<BoardedPassenger, 'caseOutcome'>),
     caseOutcome: p.case_outcome ?? undefined,
   }));
 }

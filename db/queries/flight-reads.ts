@@ -1,7 +1,7 @@
 import type { FlightStatus } from '../../domain/flight';
 import type { Db } from '../index';
 import { page, type PageRequest } from './page';
-import { iso, personFromRow } from './rows';
+import { iso, manifestEntryFromRow } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -55,16 +55,8 @@ export async function flightStandingOf(
 
 export function passengerSummary(p: Row) {
   return {
-    passengerId: p.passenger_id,
-    person: personFromRow(p),
-    residenceRegion: p.residence_region ?? undefined,
-    vulnerabilities: p.vulnerabilities,
-    unaccompaniedMinor: p.unaccompanied_minor,
-    escort: p.escort ?? undefined,
-    safeguards: p.safeguards ?? undefined,
+    ...manifestEntryFromRow(p),
     safeguardsCaseId: p.safeguards_case_id ?? undefined,
-    biometricRef: p.biometric_ref ?? undefined,
-    documentNumber: p.document_number ?? undefined,
     checks: { consentSignedAt: iso(p.consent_signed_at), fitToTravelAt: iso(p.fit_to_travel_at), checkedAt: iso(p.checked_at) },
     addedAt: iso(p.added_at),
     boarding: p.boarding ?? null,

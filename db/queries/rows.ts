@@ -18,3 +18,18 @@ export function personFromRow(row: Row): Person {
     phone: (row.phone as string | null) ?? undefined,
   };
 }
+
+/** Who a manifest entry is (flight_passengers): the columns a passenger's summary and the arrival both read. */
+export function manifestEntryFromRow(p: Row) {
+  return {
+    passengerId: p.passenger_id as string,
+    person: personFromRow(p),
+    residenceRegion: (p.residence_region as string | null) ?? undefined,
+    vulnerabilities: (p.vulnerabilities as string[] | null) ?? [],
+    unaccompaniedMinor: p.unaccompanied_minor as boolean,
+    escort: (p.escort as string | null) ?? undefined,
+    safeguards: (p.safeguards as Record<string, unknown> | null) ?? undefined,
+    biometricRef: (p.biometric_ref as string | null) ?? undefined,
+    documentNumber: (p.document_number as string | null) ?? undefined,
+  };
+}
