@@ -8,6 +8,7 @@ import { type Caller, inCentreScope } from './auth';
 import type { ApiDeps } from './deps';
 import { problem } from './problem';
 import { updateProblem } from './update-problem';
+import { executeUpdate } from '../platform/update-delivery';
 
 /**
  * The case when the caller may see it. Outside the caller's centres the answer is the same 404 as
@@ -35,7 +36,7 @@ export async function runCaseStep<K extends CaseStepType & keyof typeof caseStep
   const actor = { sub: caller.sub, role: caller.role };
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
-      handle.executeUpdate(caseStepUpdates[step], { args: [{ ...input, actor } as StepInput<K>], updateId }),
+      executeUpdate(handle, caseStepUpdates[step], { args: [{ ...input, actor } as StepInput<K>], updateId }),
     );
   } catch (error) {
     throw stepProblem(error, caseId);

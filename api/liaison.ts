@@ -13,6 +13,7 @@ import { LIAISON_UNAVAILABLE_PAGE } from './liaison-unavailable-page';
 import { fieldErrors, knownProblem, problem } from './problem';
 import { LiaisonAnswerSchema, RequestIdParams } from './schemas/travel-documents';
 import { RETRY_AFTER_SECONDS } from './unavailable';
+import { executeUpdate } from '../platform/update-delivery';
 
 /** The form posts urlencoded; scripts and tests may post JSON. Either way the answer is the same. */
 const wantsJson = (req: Request) => req.is('application/json') === 'application/json' || !req.accepts('html');
@@ -103,7 +104,7 @@ export function liaisonRouter(deps: ApiDeps): Router {
     const handle = deps.temporal.workflow.getHandle(travelDocumentWorkflowId(facts.requestId));
     try {
       await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
-        handle.executeUpdate(answerTravelDocumentRequest, { args: [{ answer: parsed.data, round: grant.round }] }),
+        executeUpdate(handle, answerTravelDocumentRequest, { args: [{ answer: parsed.data, round: grant.round }] }),
       );
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {

@@ -1,10 +1,12 @@
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { CaseActivities } from '../activities/case-activities';
-import { dataConverter } from '../platform/codec';
+import type { CasePolicy } from '../domain/case-policy';
 import type { Actor } from '../domain/case-state';
 import type { Registration } from '../domain/registration';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../platform/codec';
+import { executeUpdate } from '../platform/update-delivery';
 import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
 import { registration } from '../tests/support/fixtures';
@@ -12,108 +14,148 @@ import { startTestStack } from '../tests/support/stack';
 import { awaitRegistration, caseStepUpdates } from '../workflows/case-messages';
 import { caseWorkflowId } from '../workflows/ids';
 import { returneeCase } from '../workflows/returnee-case';
+import type { bareJourney } from './bench/bare-journey';
 
 /**
- * Runs N complete reintegration journeys (registration to completion, 14 steps) against the real
- * activities (Postgres, outbox) and, on the same Temporal server in the same run, against a worker
- * whose activities do nothing. Prints journeys/s for both, their ratio, and history events per journey.
+ * Runs complete reintegration journeys (registration to completion: 12 Updates) three ways on one
+ * Temporal server, interleaved in rounds so that the machine's noise falls on all three alike:
+ *   - the case workflow with its real activities (Postgres, outbox);
+ *   - the case workflow with activities that do nothing;
+ *   - the floor: a bare workflow that takes the same Updates and does nothing (the engine's limit).
+ * Prints journeys/s for each, the ratios, and history events per journey and per Update.
  *
- *   npm run bench:journeys -- [journeys=200] [concurrency=20]
+ *   npm run bench:journeys -- [journeys=200] [concurrency=20] [rounds=4]
  */
 const JOURNEYS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 20);
+const ROUNDS = Number(process.argv[4] ?? 4);
 
 const officer: Actor = { sub: 'bench-officer', role: 'case_officer' };
 const supervisor: Actor = { sub: 'bench-supervisor', role: 'supervisor' };
 const BENCH_VENDOR = '6f0c7d2e-4b1a-4c8e-9d3f-2a5b7c9e1f00';
 const criteria = { returnedThroughProgramme: true, withinProgrammeWindow: true, notPreviouslyAssisted: true, vulnerabilityScreeningDone: true };
 
-async function journey(client: Client, taskQueue: string, policy: Parameters<typeof returneeCase>[0]['policy']) {
+interface Variant {
+  label: string;
+  taskQueue: string;
+  /** The workflow a journey starts: the case itself, or the bare floor. */
+  bare: boolean;
+  seconds: number;
+  journeys: number;
+  events: number[];
+}
+
+/** One journey's Updates, in order; returns the history length of its workflow. */
+async function journey(client: Client, variant: Variant, policy: CasePolicy): Promise<number> {
   const caseId = randomUUID();
+  const workflowId = caseWorkflowId(caseId);
+  const steps = 8 + policy.monitoringVisitOffsetsMs.length;
   const reg: Registration = registration(caseId, { biometricRef: `BENCH-${caseId}`, registeredAt: new Date().toISOString() });
-  await client.workflow.executeUpdateWithStart(awaitRegistration, {
-    startWorkflowOperation: new WithStartWorkflowOperation(returneeCase, {
-      workflowId: caseWorkflowId(caseId),
-      taskQueue,
-      args: [{ policy, registration: reg }],
-      workflowIdConflictPolicy: 'FAIL',
-    }),
-  });
-  const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+  const start = variant.bare
+    ? new WithStartWorkflowOperation<typeof bareJourney>('bareJourney', { workflowId, taskQueue: variant.taskQueue, args: [{ caseId, steps }], workflowIdConflictPolicy: 'FAIL' })
+    : new WithStartWorkflowOperation(returneeCase, { workflowId, taskQueue: variant.taskQueue, args: [{ policy, registration: reg }], workflowIdConflictPolicy: 'FAIL' });
+  await client.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start as WithStartWorkflowOperation<typeof returneeCase> });
+  const handle = client.workflow.getHandle(workflowId);
   const u = caseStepUpdates;
   const now = () => new Date().toISOString();
-  await handle.executeUpdate(u.recordReception, { args: [{ actor: officer, centreCode: 'BKO-MMEIA', cashGrantXof: 52_000 }] });
-  await handle.executeUpdate(u.recordCounsellingSession, { args: [{ actor: officer, heldAt: now() }] });
-  await handle.executeUpdate(u.decideEligibility, { args: [{ actor: officer, decision: 'eligible', criteria, reason: 'bench' }] });
-  await handle.executeUpdate(u.submitPlan, { args: [{ actor: officer, planType: 'individual', sector: 'trade', budgetXof: 300_000, dimensions: ['economic'] }] });
-  await handle.executeUpdate(u.recordApproval, { args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }] });
+  await executeUpdate(handle, u.recordReception, { args: [{ actor: officer, centreCode: 'BKO-MMEIA', cashGrantXof: 52_000 }] });
+  await executeUpdate(handle, u.recordCounsellingSession, { args: [{ actor: officer, heldAt: now() }] });
+  await executeUpdate(handle, u.decideEligibility, { args: [{ actor: officer, decision: 'eligible', criteria, reason: 'bench' }] });
+  await executeUpdate(handle, u.submitPlan, { args: [{ actor: officer, planType: 'individual', sector: 'trade', budgetXof: 300_000, dimensions: ['economic'] }] });
+  await executeUpdate(handle, u.recordApproval, { args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }] });
   const tranche = { amountXof: 300_000, vendor: 'Quincaillerie du Fleuve', vendorId: BENCH_VENDOR, items: [{ description: 'kit', quantity: 1, unitCostXof: 300_000 }] };
-  await handle.executeUpdate(u.requestTranche, { args: [{ actor: officer, ...tranche }] });
-  await handle.executeUpdate(u.recordApproval, { args: [{ actor: supervisor, subject: 'tranche', decision: 'approved', ref: 1 }] });
+  await executeUpdate(handle, u.requestTranche, { args: [{ actor: officer, ...tranche }] });
+  await executeUpdate(handle, u.recordApproval, { args: [{ actor: supervisor, subject: 'tranche', decision: 'approved', ref: 1 }] });
   // Paid a minute ago: the scheduled visits (seconds apart, see MONITORING_VISITS below) are all due by now.
   const paidAt = Date.now() - 60_000;
-  await handle.executeUpdate(u.recordTranchePayment, { args: [{ actor: officer, n: 1, paidAt: new Date(paidAt).toISOString(), reference: 'RCPT-BENCH' }] });
+  await executeUpdate(handle, u.recordTranchePayment, { args: [{ actor: officer, n: 1, paidAt: new Date(paidAt).toISOString(), reference: 'RCPT-BENCH' }] });
   for (const offset of policy.monitoringVisitOffsetsMs) {
     const visitedAt = new Date(paidAt + offset).toISOString();
-    await handle.executeUpdate(u.recordMonitoringVisit, { args: [{ actor: officer, visitedAt, scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }] });
+    await executeUpdate(handle, u.recordMonitoringVisit, { args: [{ actor: officer, visitedAt, scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }] });
   }
-  const result = await handle.result();
+  const result = (await handle.result()) as { stage: string };
   if (result.stage !== 'completed') throw new Error(`journey ended at ${result.stage}`);
   return (await handle.describe()).historyLength;
 }
 
-async function run(label: string, client: Client, taskQueue: string, policy: Parameters<typeof journey>[2]) {
+/** Runs `count` journeys of one variant, `CONCURRENCY` at a time, and adds their time to its total. */
+async function round(client: Client, variant: Variant, count: number, policy: CasePolicy): Promise<void> {
   let next = 0;
-  const events: number[] = [];
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < JOURNEYS) {
+    Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+      while (next < count) {
         next += 1;
-        events.push(await journey(client, taskQueue, policy));
+        variant.events.push(await journey(client, variant, policy));
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const perSecond = JOURNEYS / seconds;
-  console.log(`${label.padEnd(28)} ${JOURNEYS} journeys in ${seconds.toFixed(2)} s = ${perSecond.toFixed(2)} journeys/s, ${(events.reduce((a, b) => a + b, 0) / events.length).toFixed(1)} history events/journey`);
-  return perSecond;
+  variant.seconds += (performance.now() - started) / 1000;
+  variant.journeys += count;
 }
+
+const perSecond = (v: Variant) => v.journeys / v.seconds;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main() {
   await globalSetup();
   const stack = await startTestStack({ MONITORING_VISITS: '1s,2s,3s', MONITORING_EARLY_WINDOW: '0s', LOG_LEVEL: 'silent' });
+  const policy = stack.config.casePolicy;
+  // The registration, then eight steps and the monitoring visits.
+  const updates = 1 + 8 + policy.monitoringVisitOffsetsMs.length;
   const noop = async () => undefined;
-  const baselineActivities: CaseActivities = {
+  const noopActivities: CaseActivities = {
     registerCase: async ({ registration: r }) => ({ caseId: r.caseId }),
     recordCaseStep: noop,
     openTravelDocumentRequest: noop,
     moveTravelDocumentDeparture: noop,
     markCaseOverdue: noop,
   };
-  const baselineQueue = `${stack.taskQueue}-baseline`;
-  const { NativeConnection } = await import('@temporalio/worker');
   const connection = await NativeConnection.connect({ address: process.env.SIRA_TEST_TEMPORAL_ADDRESS! });
-  const baseline = await Worker.create({
-    connection,
-    taskQueue: baselineQueue,
+  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50 };
+  const noopWorker = await Worker.create({
+    ...common,
+    taskQueue: `${stack.taskQueue}-noop`,
     workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
-    activities: baselineActivities,
-    dataConverter: dataConverter(stack.config),
-    maxConcurrentActivityTaskExecutions: 50,
+    activities: noopActivities,
   });
-  const policy = stack.config.casePolicy;
+  const bareBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./bench/bare-journey'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+  });
+  const bareWorker = await Worker.create({ ...common, taskQueue: `${stack.taskQueue}-bare`, workflowBundle: bareBundle });
+  const variant = (label: string, taskQueue: string, bare = false): Variant => ({ label, taskQueue, bare, seconds: 0, journeys: 0, events: [] });
+  const real = variant('case, real activities', stack.taskQueue);
+  const noopCase = variant('case, no-op activities', noopWorker.options.taskQueue);
+  const floor = variant('floor: bare workflow', bareWorker.options.taskQueue, true);
+  const variants = [real, noopCase, floor];
   try {
-    await baseline.runUntil(async () => {
-      console.log(`warming up …`);
-      await Promise.all([journey(stack.client, stack.taskQueue, policy), journey(stack.client, baselineQueue, policy)]);
-      console.log(`${JOURNEYS} journeys, ${CONCURRENCY} at a time, one Temporal dev server, ${stack.config.DATABASE_URL ? 'Postgres' : ''}`);
-      const real = await run('real activities (Postgres)', stack.client, stack.taskQueue, policy);
-      const base = await run('baseline (no-op activities)', stack.client, baselineQueue, policy);
-      const [{ count }] = await stack.db('case_events').count<{ count: number }[]>({ count: '*' });
-      console.log(`case_events rows written: ${count} (${(Number(count) / (JOURNEYS + 1)).toFixed(1)} per journey)`);
-      console.log(`ratio real/baseline: ${(real / base).toFixed(3)} (target ≥ 0.8)`);
-    });
+    await noopWorker.runUntil(() =>
+      bareWorker.runUntil(async () => {
+        console.log('warming up …');
+        await Promise.all(variants.map((v) => journey(stack.client, v, policy)));
+        console.log(`${JOURNEYS} journeys of ${updates} Updates each way, ${CONCURRENCY} at a time, in ${ROUNDS} interleaved rounds, one Temporal dev server and Postgres`);
+        const perRound = Math.ceil(JOURNEYS / ROUNDS);
+        for (let r = 0; r < ROUNDS; r++) {
+          // Each round runs the three in another order, so none always runs on a warmer machine.
+          const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+          for (const v of order) await round(stack.client, v, Math.min(perRound, JOURNEYS - r * perRound), policy);
+          console.log(`round ${r + 1}/${ROUNDS}: ${variants.map((v) => `${v.label} ${perSecond(v).toFixed(2)}/s`).join(', ')}`);
+        }
+      }),
+    );
+    console.log('');
+    for (const v of variants) {
+      const events = mean(v.events);
+      console.log(
+        `${v.label.padEnd(24)} ${v.journeys} journeys in ${v.seconds.toFixed(1)} s = ${perSecond(v).toFixed(2)} journeys/s, ` +
+          `${events.toFixed(1)} history events/journey (${(events / updates).toFixed(1)} per Update)`,
+      );
+    }
+    console.log(`ratio real / floor:       ${(perSecond(real) / perSecond(floor)).toFixed(3)} (target ≥ 0.7)`);
+    console.log(`ratio real / no-op:       ${(perSecond(real) / perSecond(noopCase)).toFixed(3)} (target ≥ 0.8)`);
+    console.log(`history events per Update: ${(mean(real.events) / updates).toFixed(1)} (target ≤ 9)`);
   } finally {
     await connection.close();
     await stack.stop();

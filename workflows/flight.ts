@@ -5,11 +5,13 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { FlightActivities } from '../activities/flight-activities';
 import type { Actor } from '../domain/case-state';
+import { flightDetails, flightDueAt } from '../domain/cover-page';
 import {
   boardedPassengers,
   countryOf,
@@ -28,7 +30,9 @@ import {
   isRepeatedArrival,
   type ManifestSafeguardFacts,
 } from '../domain/flight-steps';
+import { describedInUi } from './described';
 import { inputRefusal } from './input-refusal';
+import { leanSteps, RECORD_OPTIONS } from './lean-steps';
 import { enforce, StepCore } from './step-core';
 import {
   awaitFlightRecorded,
@@ -38,7 +42,7 @@ import {
   type PassengerChecksInput,
   type PassengerInput,
 } from './flight-messages';
-import { FlightId, FlightOverdue, FlightStatus } from './search-attributes';
+import { FlightDueAt, FlightId, FlightOverdue, FlightStatus } from './search-attributes';
 
 /**
  * Steps taken from this marker on follow the current rules: an unaccompanied minor boards only on
@@ -47,10 +51,9 @@ import { FlightId, FlightOverdue, FlightStatus } from './search-attributes';
  */
 const MINOR_SAFEGUARDS = 'flight-minor-safeguards';
 
-const acts = proxyActivities<FlightActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+const acts = proxyActivities<FlightActivities>(RECORD_OPTIONS);
+/** The flight's own Postgres writes, inside the Update's workflow task in lean runs. */
+const localRecords = proxyLocalActivities<FlightActivities>(RECORD_OPTIONS);
 
 /**
  * Opening the passengers' cases is one long activity rather than one child workflow per passenger:
@@ -93,7 +96,15 @@ type Personal = { passenger?: PassengerInput; escort?: string };
 /** One charter flight, from planning to the moment every passenger's case exists. */
 export async function charterFlight(input: FlightInput): Promise<FlightOutcome> {
   const { policy } = input;
-  const core = new StepCore<FlightState>(input.state ?? newFlightState(requirePlan(input.plan)), publishFlight);
+  const lean = leanSteps();
+  const described = describedInUi();
+  const records = lean ? localRecords : acts;
+  const core = new StepCore<FlightState>(
+    input.state ?? newFlightState(requirePlan(input.plan)),
+    (state) => flightAttributes(state, described ? policy : undefined),
+    lean,
+    (state) => flightDetails(state, policy),
+  );
   let recorded = input.state !== undefined;
   let refusal: ApplicationFailure | undefined;
 
@@ -113,7 +124,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       const now = Date.now();
       const next = applyFlightStep(core.state, step, { now, policy, actor, firstRules });
       await core.recordThenCommit(next, async () => {
-        const result = await acts.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
+        const result = await records.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
         if (result.conflict) {
           // Another flight booked the same person between the API's check and this write.
           throw ApplicationFailure.create({
@@ -195,7 +206,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const system: StepActor = { sub: 'sira', role: 'system' };
   if (!recorded) {
     try {
-      await acts.recordFlightCreated({ flight: summarize(core.state), at: core.state.createdAt });
+      await records.recordFlightCreated({ flight: summarize(core.state), at: core.state.createdAt });
     } catch (error) {
       // A flight Postgres cannot store is refused and ends here (defence in depth behind the API).
       refusal = inputRefusal(error);
@@ -234,13 +245,18 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   return { flightId: core.state.flightId, status: core.state.status, cases: core.state.cases };
 }
 
-/** The flight's search attributes: its id, status and whether it is overdue. */
-function publishFlight(state: FlightState): void {
-  upsertSearchAttributes([
+/**
+ * The flight's search attributes: its id, status and whether it is overdue; with the policy (runs
+ * from the `described-in-ui` patch on) also when it is due to have departed.
+ */
+function flightAttributes(state: FlightState, policy?: FlightPolicy): SearchAttributeUpdatePair[] {
+  const due = policy && flightDueAt(state, policy);
+  return [
     { key: FlightId, value: state.flightId },
     { key: FlightStatus, value: state.status },
     { key: FlightOverdue, value: state.overdue },
-  ]);
+    ...(policy ? [{ key: FlightDueAt, value: due === undefined ? null : new Date(due) }] : []),
+  ];
 }
 
 

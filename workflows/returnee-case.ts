@@ -7,16 +7,19 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseActivities } from '../activities/case-activities';
+import type { ConsentActivities } from '../activities/consent-activities';
 import type { CasePolicy } from '../domain/case-policy';
 import { adultOn } from '../domain/age';
 import { type Actor, type CaseState, newCaseState } from '../domain/case-state';
 import { applyStep, type CaseStep, checkStep } from '../domain/case-steps';
 import { nextDeadline, refreshTask } from '../domain/open-task';
 import type { Registration, RegistrationResult } from '../domain/registration';
+import { caseDetails } from '../domain/cover-page';
 import { isTerminal } from '../domain/stages';
 import {
   awaitRegistration,
@@ -27,7 +30,9 @@ import {
   suspendSignal,
 } from './case-messages';
 import { type CaseView, caseView } from './case-view';
+import { describedInUi } from './described';
 import { inputRefusal } from './input-refusal';
+import { leanSteps, RECORD_OPTIONS } from './lean-steps';
 import { enforce, StepCore } from './step-core';
 import {
   CaseCentre,
@@ -35,6 +40,7 @@ import {
   CaseMinor,
   CaseNationality,
   CaseOfficer,
+  CaseOpenTask,
   CaseOverdue,
   CaseStage,
   CaseSuspended,
@@ -51,10 +57,12 @@ const CASE_RULES_3 = 'case-rules-3';
 /** The workflow itself, when it takes a step of its own (a minor coming of age). */
 const SYSTEM = { sub: 'sira', role: 'system' } as unknown as Actor;
 
-const acts = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+/** Steps that reach beyond Postgres (another workflow, SMTP) are remote activities in every run. */
+const acts = proxyActivities<CaseActivities>(RECORD_OPTIONS);
+/** A step's own Postgres writes, inside the Update's workflow task in lean runs. */
+const localRecords = proxyLocalActivities<CaseActivities>(RECORD_OPTIONS);
+/** A consent withdrawal's reach beyond Postgres (the embassy's request, its e-mail). */
+const consent = proxyActivities<ConsentActivities>(RECORD_OPTIONS);
 
 export interface ReturneeCaseInput {
   policy: CasePolicy;
@@ -77,8 +85,16 @@ export interface CaseOutcome {
 /** One returnee's journey, from registration to completion or closure. */
 export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcome> {
   const { policy } = input;
+  const lean = leanSteps();
+  const described = describedInUi();
+  const records = lean ? localRecords : acts;
   const registrationInput = input.registration;
-  const core = new StepCore<CaseState>(input.state ?? initialState(registrationInput, policy), publishCase);
+  const core = new StepCore<CaseState>(
+    input.state ?? initialState(registrationInput, policy),
+    (state) => caseAttributes(state, described),
+    lean,
+    caseDetails,
+  );
   let registration: RegistrationResult | undefined = input.state ? { caseId: core.state.caseId } : undefined;
   let refusal: ApplicationFailure | undefined;
 
@@ -95,16 +111,21 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
     const state = core.state;
     const next = applyStep(state, step, { now, policy, actor });
     await core.recordThenCommit(next, async () => {
-      await acts.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
+      await records.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
       if (step.type === 'recordTravelDocumentRequest' && step.request && patched(CASE_OPENS_TRAVEL_DOCUMENT)) {
         // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
         // cancelled and the new one started durably, by the activity's retries, not by an HTTP handler.
-        await acts.openTravelDocumentRequest({ request: step.request, replaces: step.replaces, held: step.held });
+        await records.openTravelDocumentRequest({ request: step.request, replaces: step.replaces, held: step.held });
       }
       if (step.type === 'movePlannedDeparture' && state.travelDocument && !state.travelDocument.held) {
         await acts.moveTravelDocumentDeparture({ requestId: state.travelDocument.requestId, plannedDeparture: step.plannedDeparture, actor, caseSeq: next.seq });
       }
     });
+    if (step.type === 'withdrawConsent' && state.travelDocument?.status === 'requested' && !state.travelDocument.held) {
+      // After the withdrawal is on record (it stands whatever the embassy's side does): the request
+      // stops chasing the embassy, and an embassy that was asked is told, once.
+      await consent.withdrawTravelDocumentRequest({ caseId: state.caseId, requestId: state.travelDocument.requestId, actor });
+    }
     return caseView(core.state);
   };
 
@@ -141,7 +162,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   if (!registration) {
     let result: RegistrationResult;
     try {
-      result = await acts.registerCase({ registration: registrationInput!, state: core.state });
+      result = await records.registerCase({ registration: registrationInput!, state: core.state });
     } catch (error) {
       // A registration Postgres cannot store ends here, refused, leaving neither a row nor a live workflow.
       refusal = inputRefusal(error);
@@ -194,10 +215,13 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   return { caseId: core.state.caseId, stage: core.state.stage };
 }
 
-/** The case's search attributes: what managers filter on in the Temporal UI (never personal data). */
-function publishCase(state: CaseState): void {
+/**
+ * The case's search attributes: what managers filter on in the Temporal UI (never personal data).
+ * `described`: runs started from the `described-in-ui` patch on also publish the open task.
+ */
+function caseAttributes(state: CaseState, described: boolean): SearchAttributeUpdatePair[] {
   const dueAt = caseView(state).dueAt;
-  upsertSearchAttributes([
+  return [
     { key: CaseStage, value: state.stage },
     { key: CaseDueAt, value: dueAt ? new Date(dueAt) : null },
     { key: CaseOverdue, value: (state.task?.overdueLevel ?? 0) > 0 },
@@ -208,7 +232,8 @@ function publishCase(state: CaseState): void {
     { key: CaseMinor, value: state.minor },
     { key: CaseOfficer, value: state.officer },
     { key: FlightId, value: state.flightId ?? null },
-  ]);
+    ...(described ? [{ key: CaseOpenTask, value: state.task?.key ?? null }] : []),
+  ];
 }
 
 function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {

@@ -1,5 +1,15 @@
-import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { StepRejected } from '../domain/rejection';
 import { Exclusive } from './exclusive';
 import { withInputRefusal } from './input-refusal';
@@ -33,11 +43,24 @@ export function enforce(rule: () => void): void {
  */
 export class StepCore<S extends { seq: number }> {
   private readonly lock = new Exclusive();
+  /** The search attributes last upserted (lean runs skip an upsert that would change nothing). */
+  private published?: string;
+  /** The timer the workflow waits on (lean runs keep it while it rings no later than the deadline). */
+  private alarm?: { at: number; rang: boolean; scope: CancellationScope };
 
+  /**
+   * `attributes` are the state's search attributes; `lean` is the run's `leanSteps()` decision: it
+   * keeps a deadline's timer and skips unchanged upserts (older runs replay their restarted timers);
+   * `describe` writes the state's current details for the UI (not recorded in history, so no patch).
+   */
   constructor(
     private live: S,
-    private readonly publishAttributes: (state: S) => void,
-  ) {}
+    private readonly attributes: (state: S) => SearchAttributeUpdatePair[],
+    private readonly lean: boolean,
+    private readonly describe?: (state: S) => string,
+  ) {
+    if (describe) setCurrentDetails(describe(live));
+  }
 
   get state(): S {
     return this.live;
@@ -45,7 +68,14 @@ export class StepCore<S extends { seq: number }> {
 
   /** Publishes the live state's search attributes (at start, and after each committed step). */
   publish(): void {
-    this.publishAttributes(this.live);
+    if (this.describe) setCurrentDetails(this.describe(this.live));
+    const pairs = this.attributes(this.live);
+    if (this.lean) {
+      const published = JSON.stringify(pairs.map(({ key, value }) => [key.name, value]));
+      if (published === this.published) return;
+      this.published = published;
+    }
+    upsertSearchAttributes(pairs);
   }
 
   /** Takes in facts that need no record of their own (what the registration activity found), before publishing. */
@@ -85,11 +115,44 @@ export class StepCore<S extends { seq: number }> {
   /** Waits until a step changes the state or `wakeAt` comes; false when the time came first. */
   async nextChange(wakeAt?: number): Promise<boolean> {
     const seen = this.live.seq;
+    const stepped = () => this.live.seq !== seen;
     if (wakeAt === undefined || !Number.isFinite(wakeAt)) {
-      await condition(() => this.live.seq !== seen);
+      this.silenceAlarm();
+      await condition(stepped);
       return true;
     }
-    return condition(() => this.live.seq !== seen, Math.max(1, wakeAt - Date.now()));
+    if (!this.lean) return condition(stepped, Math.max(1, wakeAt - Date.now()));
+    for (;;) {
+      const alarm = this.alarmBy(wakeAt);
+      await condition(() => stepped() || alarm.rang);
+      if (stepped()) return true;
+      this.alarm = undefined;
+      // A timer set for an earlier deadline rang first: wait on for this one.
+      if (Date.now() >= wakeAt) return false;
+    }
+  }
+
+  /**
+   * A timer that rings by `at`. One already running for an earlier moment is kept: when it rings
+   * early the wait simply goes on, which costs less than a timer cancelled and restarted at every
+   * step that moves the deadline later.
+   */
+  private alarmBy(at: number): { at: number; rang: boolean } {
+    if (this.alarm && !this.alarm.rang && this.alarm.at <= at) return this.alarm;
+    this.silenceAlarm();
+    const scope = new CancellationScope();
+    const alarm = { at, rang: false, scope };
+    scope.run(() => sleep(Math.max(1, at - Date.now()))).then(
+      () => (alarm.rang = true),
+      () => undefined, // silenced: a step brought the deadline forward
+    );
+    this.alarm = alarm;
+    return alarm;
+  }
+
+  private silenceAlarm(): void {
+    if (this.alarm && !this.alarm.rang) this.alarm.scope.cancel();
+    this.alarm = undefined;
   }
 
   /** True, once every handler finished, when the history should continue as new (suggested, or past `historyLimit`). */

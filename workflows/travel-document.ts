@@ -4,10 +4,11 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseOutcomeDelivery, TravelDocumentActivities } from '../activities/travel-document-activities';
 import {
   applyAnswer,
@@ -35,8 +36,11 @@ import {
   type TravelDocumentRequest,
   type TravelDocumentState,
 } from '../domain/travel-document';
+import { travelDocumentDetails, travelDocumentDueAt } from '../domain/cover-page';
+import { describedInUi } from './described';
+import { leanSteps } from './lean-steps';
 import { StepCore } from './step-core';
-import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from './search-attributes';
+import { CaseCentre, CaseNationality, TravelDocDueAt, TravelDocOverdue, TravelDocStatus } from './search-attributes';
 import {
   answerTravelDocumentRequest,
   cancelTravelDocumentRequest,
@@ -44,11 +48,14 @@ import {
   movePlannedDeparture,
 } from './travel-document-messages';
 
-const acts = proxyActivities<TravelDocumentActivities>({
+const options = {
   startToCloseTimeout: '30s',
   // SMTP and the case's workflow may be away for a while: back off up to ten minutes, never give up.
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' },
-});
+} as const;
+const acts = proxyActivities<TravelDocumentActivities>(options);
+/** The request's own Postgres writes, inside the step's workflow task in lean runs. */
+const localRecords = proxyLocalActivities<TravelDocumentActivities>(options);
 
 export interface TravelDocumentInput {
   /** Requests started before escalations repeated have no escalation interval: they take the default. */
@@ -77,11 +84,19 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     ...input.policy,
     escalationIntervalMs: input.policy.escalationIntervalMs ?? DEFAULT_ESCALATION_INTERVAL_MS,
   };
-  const core = new StepCore<TravelDocumentState>(input.state ?? newTravelDocumentState(input.request), publishRequest);
+  const lean = leanSteps();
+  const described = describedInUi();
+  const records = lean ? localRecords : acts;
+  const core = new StepCore<TravelDocumentState>(
+    input.state ?? newTravelDocumentState(input.request),
+    (state) => requestAttributes(state, described ? policy : undefined),
+    lean,
+    (state) => travelDocumentDetails(state, policy),
+  );
 
   /** Records a change in Postgres (row and event), then makes it the live state. */
   const commit = (next: TravelDocumentState, kind: string, detail: Record<string, unknown> = {}) =>
-    core.recordThenCommit(next, () => acts.recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() }));
+    core.recordThenCommit(next, () => records.recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() }));
 
   setHandler(getTravelDocumentState, () => core.state);
   core.update(answerTravelDocumentRequest, {
@@ -241,12 +256,17 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
   }
 }
 
-/** The request's search attributes (status, overdue, centre, nationality): no personal data. */
-function publishRequest(state: TravelDocumentState): void {
-  upsertSearchAttributes([
+/**
+ * The request's search attributes (status, overdue, centre, nationality): no personal data. With the
+ * policy (runs from the `described-in-ui` patch on) also when the embassy's answer is due.
+ */
+function requestAttributes(state: TravelDocumentState, policy?: TravelDocumentPolicy): SearchAttributeUpdatePair[] {
+  const due = policy && travelDocumentDueAt(state, policy);
+  return [
     { key: TravelDocStatus, value: state.status },
     { key: TravelDocOverdue, value: state.overdue },
     { key: CaseCentre, value: state.centreCode },
     { key: CaseNationality, value: state.country },
-  ]);
+    ...(policy ? [{ key: TravelDocDueAt, value: due === undefined ? null : new Date(due) }] : []),
+  ];
 }

@@ -37,6 +37,7 @@ import {
   PassengerSchema,
   RescheduleSchema,
 } from '../schemas/flights';
+import { executeUpdate } from '../../platform/update-delivery';
 
 const MOVEMENT_OFFICERS = ['movement_officer'] as const;
 const READERS = ROLES;
@@ -109,7 +110,7 @@ async function runFlightStep<K extends keyof Updates>(
   const handle = deps.temporal.workflow.getHandle(flightWorkflowId(flightId));
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
-      handle.executeUpdate(flightUpdates[name] as Updates['lockManifest'], {
+      executeUpdate(handle, flightUpdates[name] as Updates['lockManifest'], {
         args: [{ ...input, actor } as never],
         updateId,
       }),

@@ -16,6 +16,7 @@ import {
   TravelDocumentListQuery,
   TravelDocumentRequestSchema,
 } from '../schemas/travel-documents';
+import { executeUpdate } from '../../platform/update-delivery';
 
 const OFFICERS = ['case_officer', 'supervisor'] as const;
 const READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
@@ -119,7 +120,7 @@ export const travelDocumentRoutes = [
       const handle = deps.temporal.workflow.getHandle(travelDocumentWorkflowId(params.requestId));
       try {
         const state = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>
-          handle.executeUpdate(cancelTravelDocumentRequest, {
+          executeUpdate(handle, cancelTravelDocumentRequest, {
             args: [{ actor: { sub: caller.sub, role: caller.role }, reason: body.reason }],
             updateId: operation.id,
           }),
