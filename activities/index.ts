@@ -1,4 +1,6 @@
 import { type ActivityDeps, createCaseActivities } from './case-activities';
+import { createConsentActivities } from './consent-activities';
+import { createErasureActivities } from './erasure-activities';
 import { createFlightActivities } from './flight-activities';
 import { createReportActivities } from './report-activities';
 import { createTravelDocumentActivities } from './travel-document-activities';
@@ -10,6 +12,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTravelDocumentActivities(deps),
     ...createFlightActivities(deps),
     ...createReportActivities(deps),
+    ...createConsentActivities(deps),
+    ...createErasureActivities(deps),
   };
 }
 

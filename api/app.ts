@@ -1,9 +1,10 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
 import { isReachable } from '../db';
 import { authFailureAuditor } from './audit';
+import { redactCodecLink } from '../platform/codec-link';
 import { codecRouter } from './codec-endpoint';
 import type { ApiDeps } from './deps';
 import { apiRateLimit, liaisonRateLimit, securityHeaders } from './hardening';
@@ -36,20 +37,47 @@ function bearerAuth(deps: ApiDeps): RequestHandler {
   };
 }
 
+/** pino's serialized request, with a codec link's token hidden from its url and params. */
+function redactCodecLinkInRequest(req: { url?: string; params?: Record<string, unknown> }) {
+  if (typeof req.url === 'string') req.url = redactCodecLink(req.url);
+  if (req.params && 'token' in req.params) req.params = { ...req.params, token: '[redacted]' };
+  return req;
+}
+
+/** The route pattern a request matched (`/v1/cases/:caseId`, never its ids), or `unmatched`. */
+const routePattern = (req: Request): string => {
+  const route = req.route?.path as string | undefined;
+  return route === undefined ? 'unmatched' : `${req.baseUrl}${route}`;
+};
+
+/**
+ * Prometheus series of this API instance: Node's defaults, and each request counted and timed by
+ * method, route pattern and status (a scrape of every instance adds them up).
+ */
 function metrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status'];
+  const requests = new client.Counter({
+    name: 'sira_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new client.Histogram({
     name: 'sira_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
+    help: 'HTTP request duration by method, route pattern and status',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
-    res.on('finish', () =>
-      end({ method: req.method, route: (req.route?.path as string | undefined) ?? 'unmatched', status: res.statusCode }),
-    );
+    res.on('finish', () => {
+      const labels = { method: req.method, route: routePattern(req), status: res.statusCode };
+      end(labels);
+      requests.inc(labels);
+    });
     next();
   };
   return { registry, middleware };
@@ -70,13 +98,15 @@ export function createApp(deps: ApiDeps) {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // A personal codec endpoint carries its token in the path: never in a log line.
+      serializers: { req: redactCodecLinkInRequest },
     }),
   );
   app.use(middleware);
   app.use(securityHeaders());
   // Before the general body parser: the Temporal UI sends larger batches, under its own limit.
-  app.use('/codec', apiRateLimit(deps.config), codecRouter(deps));
-  app.use('/liaison', liaisonRateLimit(deps.config));
+  app.use('/codec', apiRateLimit(deps, 'codec'), codecRouter(deps));
+  app.use('/liaison', liaisonRateLimit(deps));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
   app.get('/health', (_req, res) => {
@@ -102,7 +132,7 @@ export function createApp(deps: ApiDeps) {
     res.json(openapi);
   });
 
-  app.use('/v1', apiRateLimit(deps.config), bearerAuth(deps));
+  app.use('/v1', apiRateLimit(deps, 'v1'), bearerAuth(deps));
   const once = idempotency(deps);
   for (const spec of ROUTES) app[spec.method](spec.path, toExpressHandler(spec, deps, once));
   app.use('/liaison', liaisonRouter(deps));

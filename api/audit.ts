@@ -55,7 +55,7 @@ export async function recordAccess(
   spec: Pick<RouteSpec, 'method' | 'path' | 'summary'>,
   target: AuditTarget,
   status: number,
-  context: { caller?: Caller; params?: Record<string, unknown>; body?: unknown } = {},
+  context: { caller?: Caller; params?: Record<string, unknown>; body?: unknown; objectId?: string; payloadCount?: number } = {},
 ): Promise<void> {
   const params = context.params ?? (req.params as Record<string, unknown>) ?? {};
   const fromBody =
@@ -66,11 +66,12 @@ export async function recordAccess(
     action: spec.summary,
     route: `${spec.method.toUpperCase()} ${spec.path}`,
     objectType: target.object,
-    objectId: clip(target.idParam ? (params[target.idParam] ?? fromBody) : undefined),
+    objectId: clip(target.idParam ? (params[target.idParam] ?? fromBody) : context.objectId),
     requestId: clip(String(req.id ?? '')),
     clientIp: clip(req.ip),
     outcome: auditOutcome(status, target, params),
     httpStatus: status,
+    payloadCount: context.payloadCount,
   });
 }
 

@@ -13,7 +13,7 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, databaseUrl: string): Promise<RunningApi> {
-  const logger = createLogger(config.LOG_LEVEL, 'api');
+  const logger = createLogger(config.LOG_LEVEL, 'api', config.LOG_FORMAT);
   const db = createDb(databaseUrl);
   const { connection, client } = await connectTemporal(config);
   const app = createApp({ db, temporal: client, config, logger, verifyToken: createTokenVerifier(config) });

@@ -126,7 +126,25 @@ function registerOutsideV1(registry: OpenAPIRegistry, problemContent: Record<str
       responses: {
         200: { description: `The ${op}d payloads`, content: { 'application/json': { schema: payloads } } },
         401: { description: 'No valid bearer token', content: problemContent },
-        403: { description: 'Allowed to: supervisor, manager, admin', content: problemContent },
+        403: { description: 'Allowed to: manager, admin', content: problemContent },
+      },
+    });
+    registry.registerPath({
+      method: 'post',
+      path: `/codec/u/{token}/${op}`,
+      summary: `Temporal remote codec: ${op} payloads through a manager's personal endpoint (a UI without sign-in)`,
+      description:
+        'The address `/codec/u/{token}` printed by `npm run token -- --codec --role manager --sub <you>` goes into the ' +
+        "Temporal UI's data-encoder setting; the UI posts to `…/decode`. The token expires after CODEC_LINK_TTL and is never logged.",
+      tags: ['codec'],
+      request: {
+        params: z.object({ token: z.string().meta({ description: 'The personal, signed, expiring codec token' }) }),
+        body: { content: { 'application/json': { schema: payloads } } },
+      },
+      responses: {
+        200: { description: `The ${op}d payloads`, content: { 'application/json': { schema: payloads } } },
+        401: { description: 'Expired, altered or unknown link (or personal links are off: no AUTH_SECRET)', content: problemContent },
+        403: { description: 'The link is not a manager\'s or an admin\'s', content: problemContent },
       },
     });
   }

@@ -124,6 +124,8 @@ export interface CaseState {
   closure?: { reason: ClosureReason; at: string; by: string; stage?: Stage };
   /** How many times a supervisor reopened the case. */
   reopenings?: number;
+  /** When the person withdrew their consent to data processing: the case closed then, for good. */
+  consentWithdrawnAt?: string;
 }
 
 export interface CaseRegistration {

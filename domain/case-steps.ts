@@ -76,6 +76,7 @@ export type CaseStep = Dated &
   | { type: 'recordMonitoringVisit'; visitedAt: string; scores: SustainabilityScores }
   | ({ type: 'recordMinorSafeguards' } & MinorSafeguards)
   | { type: 'requestClosure'; reason: ClosureReason; comment?: string }
+  | { type: 'withdrawConsent'; reason: string }
   | { type: 'reopen'; reason: string }
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason?: string }
@@ -131,6 +132,15 @@ function requireNotFuture(iso: string, now: number, field: string): void {
 
 function requireSupervisor(ctx: StepContext, what: string): void {
   if (ctx.actor.role !== 'supervisor') throw violation(`only a supervisor ${what}`);
+}
+
+/**
+ * The case follows a minor until their 18th birthday: from that day the safeguards no longer bind plans
+ * or travel, even before the workflow has taken its `cameOfAge` step (it takes it when no other step
+ * is coming in, so a backlog recorded after the birthday would otherwise meet rules that no longer apply).
+ */
+function followsMinor(state: CaseState, now: number): boolean {
+  return state.minor && !(state.adultOn !== undefined && now >= Date.parse(state.adultOn));
 }
 
 /** The case's document lapses before its planned departure: it waits until one of them changes. */
@@ -302,6 +312,9 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
         }
       }
       return;
+    case 'withdrawConsent':
+      // The person's own decision: taken at any open stage, during a hold, over a pending closure.
+      return;
     case 'suspend':
       if (state.suspension) throw conflict('the case is already suspended');
       return;
@@ -355,7 +368,7 @@ export function checkStep(state: CaseState, step: CaseStep, ctx: StepContext): v
       if (validUntil && validThrough(validUntil) < Date.parse(step.departedAt)) {
         throw violation(`the travel document expired on ${validUntil}, before the departure`);
       }
-      if (state.minor) {
+      if (followsMinor(state, ctx.now)) {
         const missing = v2(state) ? missingForTravel(state.safeguards) : missingUnderFirstRules(state.safeguards, 'travel');
         if (missing.length) throw violation(`a minor cannot travel before: ${missing.join(', ')}`);
       }
@@ -402,6 +415,7 @@ function checkReopening(state: CaseState, ctx: StepContext): void {
   requireSupervisor(ctx, 'reopens a case');
   if (state.stage !== 'closed') throw conflict(state.stage === 'completed' ? 'a completed case is not reopened' : 'the case is not closed');
   if (!state.closure?.stage) throw conflict('the case was closed before closures kept their stage; it cannot be reopened');
+  if (state.consentWithdrawnAt) throw conflict('the person withdrew their consent; only a new registration with new consent opens a case again');
 }
 
 function checkApproval(state: CaseState, step: Extract<CaseStep, { type: 'recordApproval' }>, ctx: StepContext): void {
@@ -415,7 +429,7 @@ function checkApproval(state: CaseState, step: Extract<CaseStep, { type: 'record
         return state.eligibility.decidedBy;
       case 'plan':
         if (state.stage !== 'planning' || state.plan?.status !== 'submitted') throw conflict('no plan awaits approval');
-        if (step.decision === 'approved' && state.minor) {
+        if (step.decision === 'approved' && followsMinor(state, ctx.now)) {
           const missing = v2(state) ? missingForPlan(state.safeguards) : missingUnderFirstRules(state.safeguards, 'plan');
           if (missing.length) throw violation(`a minor's plan cannot be approved before: ${missing.join(', ')}`);
         }
@@ -550,6 +564,12 @@ function transition(state: CaseState, step: CaseStep, ctx: StepContext): CaseSta
       return ctx.actor.role === 'supervisor'
         ? close(state, step.reason, ctx)
         : { ...state, pendingClosure: { reason: step.reason, requestedBy: by, comment: step.comment } };
+    case 'withdrawConsent': {
+      // No further processing: unpaid tranches are cancelled with the case, which closes as `withdrew`.
+      const tranches = state.tranches.map((t) => (t.status === 'requested' || t.status === 'approved' ? { ...t, status: 'cancelled' as const } : t));
+      const withdrawnAt = step.occurredAt ?? new Date(ctx.now).toISOString();
+      return { ...close({ ...state, tranches }, 'withdrew', ctx), consentWithdrawnAt: withdrawnAt };
+    }
     case 'reopen': {
       const { closure: _closure, ...open } = state;
       return { ...open, stage: state.closure!.stage!, pendingClosure: undefined, reopenings: (state.reopenings ?? 0) + 1 };
@@ -654,11 +674,20 @@ function applyApproval(state: CaseState, step: Extract<CaseStep, { type: 'record
   }
 }
 
+/**
+ * Steps Sira records as they reach it, with no business date of their own: the embassy's answer (the
+ * liaison link is answered when it is, whatever day the document was issued) and a minor's 18th
+ * birthday. They do not move the case's business clock, so facts recorded later from paper (a
+ * departure, a counselling session, a closure) are still ordered against the steps people dated.
+ */
+const UNDATED_BY_PEOPLE: readonly CaseStepType[] = ['recordTravelDocumentOutcome', 'cameOfAge'];
+
 /** The case after a step it has accepted: the next stage, the step's records, and the task it now waits on. */
 export function applyStep(state: CaseState, step: CaseStep, ctx: StepContext): CaseState {
   const happened = businessDateOf(step) ?? new Date(ctx.now).toISOString();
   const previous = state.lastOccurredAt ?? state.arrivedAt;
-  const lastOccurredAt = Date.parse(happened) > Date.parse(previous) ? happened : previous;
+  const moves = !UNDATED_BY_PEOPLE.includes(step.type) && Date.parse(happened) > Date.parse(previous);
+  const lastOccurredAt = moves ? happened : previous;
   const next = { ...transition(state, step, ctx), seq: state.seq + 1, lastOccurredAt };
   return { ...next, task: isTerminal(next.stage) ? undefined : refreshTask(next, ctx.policy, ctx.now) };
 }

@@ -1,6 +1,7 @@
 import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Registration, RegistrationResult } from '../domain/registration';
 import type { Actor, CaseState } from '../domain/case-state';
+import { type CaseCover, caseStaticDetails, caseSummary } from '../domain/cover-page';
 import { awaitRegistration, caseStepUpdates } from '../workflows/case-messages';
 import type { CaseView } from '../workflows/case-view';
 import { caseWorkflowId } from '../workflows/ids';
@@ -14,11 +15,23 @@ import type { Config } from './config';
  * biometric reference or document number comes back as `duplicateOf`.
  */
 export async function startCase(client: Client, config: Config, registration: Registration): Promise<RegistrationResult> {
+  const cover: CaseCover = {
+    caseId: registration.caseId,
+    track: registration.track,
+    centreCode: registration.centreCode,
+    nationality: registration.person.nationality,
+    minor: registration.unaccompaniedMinor,
+    flightId: registration.arrival.flightId,
+    arrivalMode: registration.arrival.mode,
+  };
   const start = new WithStartWorkflowOperation(returneeCase, {
     workflowId: caseWorkflowId(registration.caseId),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ policy: config.casePolicy, registration }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    // What the UI shows everyone, without decoding: what the case is, never who.
+    staticSummary: caseSummary(cover),
+    staticDetails: caseStaticDetails(cover),
     typedSearchAttributes: [
       { key: CaseStage, value: 'registered' },
       { key: CaseCentre, value: registration.centreCode },
@@ -54,6 +67,8 @@ export async function reopenCase(
     args: [{ policy: config.casePolicy, state }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: caseSummary(state),
+    staticDetails: caseStaticDetails(state),
     typedSearchAttributes: [
       { key: CaseStage, value: state.stage },
       { key: CaseCentre, value: state.centreCode },

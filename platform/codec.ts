@@ -1,6 +1,7 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { isCoverText } from '../domain/cover-page';
 import type { Config } from './config';
 
 /**
@@ -55,6 +56,27 @@ export function codecKeysFromConfig(config: Pick<Config, 'NODE_ENV' | 'SIRA_CODE
   return [{ id: 'dev', key: createHash('sha256').update('sira development payload key (not a secret)').digest() }];
 }
 
+/**
+ * A workflow's cover page (static summary and details, and the current details the UI reads with
+ * the `__temporal_workflow_metadata` query) is written for everyone who opens the UI, without
+ * decoding: built by domain/cover-page.ts from codes and dates only, and marked there. Such payloads
+ * are stored as they are; everything else is encrypted.
+ */
+export function isCoverPayload(payload: Payload): boolean {
+  if (decoder.decode(payload.metadata?.[METADATA_ENCODING] ?? new Uint8Array()) !== 'json/plain' || !payload.data) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(payload.data));
+  } catch {
+    return false;
+  }
+  if (isCoverText(value)) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { definition, currentDetails, ...rest } = value as Record<string, unknown>;
+  // The metadata query's answer: the workflow's handler names and its current details.
+  return Object.keys(rest).length === 0 && typeof definition === 'object' && isCoverText(currentDetails);
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: CodecKey;
@@ -67,6 +89,7 @@ export class EncryptionCodec implements PayloadCodec {
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
+      if (isCoverPayload(payload)) return payload;
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);

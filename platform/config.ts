@@ -1,4 +1,7 @@
-import { createHmac } from 'node:crypto';
+import type { VersioningBehavior } from '@temporalio/common';
+import { execFileSync } from 'node:child_process';
+import { createHmac, createPrivateKey, X509Certificate } from 'node:crypto';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type CasePolicy, SLA_KEYS, type SlaKey } from '../domain/case-policy';
@@ -26,6 +29,49 @@ const duration = (fallback: string, { allowZero = false } = {}) =>
     });
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+const optionalCount = (min: number) => z.coerce.number().int().min(min).optional();
+
+/**
+ * PEM material for the Temporal connection: the text itself (starting with `-----BEGIN`, newlines
+ * as is or written `\n`) or the path of a file holding it. Read and parsed at start-up, so a wrong
+ * path or a key given for a certificate stops the process with the variable's name.
+ */
+const pem = <T>(kind: string, parse: (pem: Buffer) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const inline = value.trimStart().startsWith('-----BEGIN');
+      let text: Buffer;
+      try {
+        text = inline ? Buffer.from(value.replace(/\\n/g, '\n')) : readFileSync(value);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : (error as Error).message;
+        ctx.addIssue({ code: 'custom', message: `cannot read ${value} (${why})` });
+        return z.NEVER;
+      }
+      try {
+        return { pem: text, parsed: parse(text) };
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${inline ? 'the value' : value} is not a PEM ${kind}` });
+        return z.NEVER;
+      }
+    });
+
+/** Worker Versioning names: no spaces; a deployment name has no dot either (the server joins it to the build id with one). */
+const deploymentName = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9][\w\-+@:/]*$/, 'letters, digits and - _ + @ : / only (no dots, no spaces)')
+  .optional();
+const buildId = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9][\w\-+@:/.]*$/, 'letters, digits and . - _ + @ : / only (no spaces)')
+  .optional();
 const optionalUrl = z
   .string()
   .url()
@@ -44,6 +90,8 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('sira'),
   TEMPORAL_DEV_PORT: port(7233),
+  /** How long the dev server's namespace keeps closed workflow histories (compose: deploy/temporal/setup-namespace.sh). */
+  TEMPORAL_NAMESPACE_RETENTION: duration('30d'),
   TEMPORAL_UI_PORT: port(8233),
   SMTP_URL: optionalUrl,
   SMTP_CATCHER_PORT: port(2525),
@@ -66,6 +114,10 @@ const EnvSchema = z.object({
     }),
   /** Origins of the Temporal UI allowed to call the codec endpoint, separated by commas. */
   TEMPORAL_UI_ORIGIN: z.string().optional(),
+  /** How long a personal codec endpoint (`npm run token -- --codec`) stays valid. */
+  CODEC_LINK_TTL: duration('8h'),
+  /** An activity retrying for longer than this is stuck technical work (`GET /v1/cases/stuck?kind=technical`). */
+  STUCK_ACTIVITY_AFTER: duration('15m'),
   /** Requests per minute per bearer token on /v1 and per client address on /liaison. */
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_LIAISON_PER_MINUTE: z.coerce.number().int().positive().default(30),
@@ -94,6 +146,23 @@ const EnvSchema = z.object({
   /** Returns from this day count as within the programme; until PROGRAMME_ENDS_ON when it has ended. */
   PROGRAMME_STARTS_ON: z.iso.date().default('2017-05-17'),
   PROGRAMME_ENDS_ON: z.iso.date().optional(),
+  /**
+   * How long after its closure a case's personal data is kept before the daily retention sweep erases
+   * it: a duration (`30d`) or whole years (`5y`, 365 days each); unset or empty: kept until an admin erases it.
+   */
+  RETENTION_AFTER_CLOSURE: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      const years = /^\s*(\d+)\s*y\s*$/.exec(text);
+      const ms = years ? Number(years[1]) * 365 * 86_400_000 : parseDuration(text);
+      if (!ms) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a retention period such as 5y, 180d or 72h` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
   /** How early a monitoring visit may come before its scheduled offset and still count. */
   MONITORING_EARLY_WINDOW: duration('14d', { allowZero: true }),
   SUSTAINABILITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.66),
@@ -119,6 +188,42 @@ const EnvSchema = z.object({
   FIT_TO_TRAVEL_WINDOW: duration('72h'),
   /** A flight not departed this long after its scheduled time is flagged overdue. */
   FLIGHT_DEPARTURE_GRACE: duration('6h'),
+
+  /** `json` (one object a line, for collectors) or `pretty` (lines for a terminal); by default pretty only on a terminal outside production. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+
+  /** TLS to the Temporal frontend: mTLS client certificate and key, the CA that signed the server's certificate, its name. */
+  TEMPORAL_TLS_CERT: pem('certificate', (text) => new X509Certificate(text)),
+  TEMPORAL_TLS_KEY: pem('private key', (text) => createPrivateKey(text)),
+  TEMPORAL_TLS_CA: pem('certificate', (text) => new X509Certificate(text)),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** TLS on or off explicitly; by default on when any TEMPORAL_TLS_* or TEMPORAL_API_KEY is set. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  /** A Temporal Cloud API key (sent as a bearer token; TLS on). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (`temporal_*`); none when unset. */
+  WORKER_METRICS_PORT: optionalPort,
+  /** How long running activities get to finish after SIGTERM/SIGINT before they are cancelled. */
+  WORKER_SHUTDOWN_GRACE: duration('30s', { allowZero: true }),
+  /**
+   * Workflows kept in the worker's sticky cache (about 0.5 MB each). Bounded, so the worker's memory
+   * stays flat however many cases are open: a workflow evicted replays its history when it next steps.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalCount(1),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount(1),
+  /** Worker Versioning (opt-in): the deployment this worker belongs to. */
+  WORKER_DEPLOYMENT_NAME: deploymentName,
+  /** This worker's build; defaults to SIRA_BUILD_ID (the image's build argument), then the git commit. */
+  WORKER_BUILD_ID: buildId,
+  /** Set by the Dockerfile from its SIRA_BUILD_ID build argument. */
+  SIRA_BUILD_ID: buildId,
+  /** What a workflow started on this version does when a newer version becomes current. */
+  WORKER_VERSIONING_BEHAVIOR: z.enum(['AUTO_UPGRADE', 'PINNED']).default('AUTO_UPGRADE'),
+  /** A prebuilt workflow bundle; by default dist/workflow-bundle.js when it exists (the image builds it). */
+  WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -131,7 +236,23 @@ function liaisonLinkSecret(own: string | undefined, authSecret: string | undefin
   return authSecret && createHmac('sha256', authSecret).update('sira liaison links').digest('base64url');
 }
 
+/** The worker's operational settings, ready for Worker.create. */
+export interface WorkerSettings {
+  metricsPort?: number;
+  shutdownGraceMs: number;
+  tuning: {
+    maxConcurrentActivityTaskExecutions: number;
+    maxConcurrentLocalActivityExecutions?: number;
+    maxConcurrentWorkflowTaskExecutions?: number;
+    maxCachedWorkflows?: number;
+  };
+  /** Present when Worker Versioning is on. */
+  deployment?: { deploymentName: string; buildId: string; defaultVersioningBehavior: VersioningBehavior };
+  workflowBundle?: string;
+}
+
 export interface Config extends Env {
+  worker: WorkerSettings;
   /** Where the API is reached from outside (links in e-mails). */
   publicUrl: string;
   /** Where the Temporal UI runs: the only origins the codec endpoint answers cross-origin. */
@@ -165,11 +286,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.SIRA_CODEC_KEYS) {
     throw new ConfigError([{ variable: 'SIRA_CODEC_KEYS', message: 'set the payload encryption keys in production' }]);
   }
+  const issues: ConfigError['issues'] = [];
+  checkTemporalConnection(e, issues);
+  const worker = workerSettings(e, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
   const slaMs = Object.fromEntries(
     SLA_KEYS.map((key) => [key, e[`SLA_${key.toUpperCase()}` as keyof Env] as number]),
   ) as Record<SlaKey, number>;
   return {
     ...e,
+    worker,
     // Development default only: production must bring its own (checked above).
     AUTH_SECRET: e.AUTH_SECRET ?? (e.AUTH_JWKS_URL ? undefined : DEV_AUTH_SECRET),
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://localhost:${e.TEMPORAL_UI_PORT},http://127.0.0.1:${e.TEMPORAL_UI_PORT}`)
@@ -197,6 +323,73 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       programmeWindow: { startsOn: e.PROGRAMME_STARTS_ON, ...(e.PROGRAMME_ENDS_ON ? { endsOn: e.PROGRAMME_ENDS_ON } : {}) },
       cashGrantCapXof: e.ARRIVAL_CASH_GRANT_CAP_XOF,
     },
+  };
+}
+
+/** TLS and API key for the Temporal frontend: the combinations that cannot work are added to `issues`. */
+function checkTemporalConnection(e: Env, issues: ConfigError['issues']): void {
+  const { TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_CA: ca, TEMPORAL_TLS_SERVER_NAME: serverName } = e;
+  if (cert && !key) issues.push({ variable: 'TEMPORAL_TLS_KEY', message: "set it with TEMPORAL_TLS_CERT: the client certificate's private key" });
+  if (key && !cert) issues.push({ variable: 'TEMPORAL_TLS_CERT', message: 'set it with TEMPORAL_TLS_KEY: the client certificate the key belongs to' });
+  if (cert && key && !cert.parsed.checkPrivateKey(key.parsed)) {
+    issues.push({ variable: 'TEMPORAL_TLS_KEY', message: 'is not the private key of TEMPORAL_TLS_CERT' });
+  }
+  if (cert && new Date(cert.parsed.validTo) < new Date()) {
+    issues.push({ variable: 'TEMPORAL_TLS_CERT', message: `expired on ${new Date(cert.parsed.validTo).toISOString()}` });
+  }
+  const tlsMaterial = Boolean(cert || key || ca || serverName);
+  if (e.TEMPORAL_TLS === 'false' && tlsMaterial) {
+    issues.push({ variable: 'TEMPORAL_TLS', message: 'is false while TEMPORAL_TLS_CERT, _KEY, _CA or _SERVER_NAME is set' });
+  }
+  if (!e.TEMPORAL_ADDRESS && (tlsMaterial || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS === 'true')) {
+    issues.push({
+      variable: 'TEMPORAL_ADDRESS',
+      message: 'TLS and API keys are for a Temporal server of your own or Temporal Cloud: set its address (the dev server runs without them)',
+    });
+  }
+}
+
+/** The commit this checkout is at, for a build id outside an image; undefined outside git. */
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function workerSettings(e: Env, issues: ConfigError['issues']): WorkerSettings {
+  if ((e.WORKER_MAX_CACHED_WORKFLOWS ?? 1) > 0 && e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS === 1) {
+    issues.push({ variable: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', message: 'must be at least 2 while workflows are cached (WORKER_MAX_CACHED_WORKFLOWS=0 turns the cache off)' });
+  }
+  let deployment: WorkerSettings['deployment'];
+  if (e.WORKER_DEPLOYMENT_NAME) {
+    const buildId = e.WORKER_BUILD_ID ?? e.SIRA_BUILD_ID ?? gitCommit();
+    if (!buildId) issues.push({ variable: 'WORKER_BUILD_ID', message: 'Worker Versioning needs a build id: set WORKER_BUILD_ID (or build the image with SIRA_BUILD_ID)' });
+    else deployment = { deploymentName: e.WORKER_DEPLOYMENT_NAME, buildId, defaultVersioningBehavior: e.WORKER_VERSIONING_BEHAVIOR };
+  } else if (e.WORKER_BUILD_ID) {
+    issues.push({ variable: 'WORKER_BUILD_ID', message: 'takes effect with WORKER_DEPLOYMENT_NAME: set both to turn Worker Versioning on' });
+  }
+  if (e.WORKER_WORKFLOW_BUNDLE) {
+    try {
+      accessSync(e.WORKER_WORKFLOW_BUNDLE, constants.R_OK);
+    } catch {
+      issues.push({ variable: 'WORKER_WORKFLOW_BUNDLE', message: `cannot read ${e.WORKER_WORKFLOW_BUNDLE}` });
+    }
+  }
+  return {
+    metricsPort: e.WORKER_METRICS_PORT,
+    shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE,
+    tuning: {
+      maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      ...(e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES ? { maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES } : {}),
+      ...(e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+      ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    },
+    ...(deployment ? { deployment } : {}),
+    ...(e.WORKER_WORKFLOW_BUNDLE ? { workflowBundle: path.resolve(e.WORKER_WORKFLOW_BUNDLE) } : {}),
   };
 }
 

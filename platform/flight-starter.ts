@@ -1,4 +1,5 @@
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { flightStaticDetails, flightSummary } from '../domain/cover-page';
 import type { FlightPlan } from '../domain/flight';
 import { charterFlight } from '../workflows/flight';
 import { awaitFlightRecorded } from '../workflows/flight-messages';
@@ -16,6 +17,8 @@ export async function startFlight(client: Client, config: Config, plan: FlightPl
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ policy: config.flightPolicy, plan }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: flightSummary(plan),
+    staticDetails: flightStaticDetails(plan),
     typedSearchAttributes: [
       { key: FlightId, value: plan.flightId },
       { key: FlightStatus, value: 'planned' },

@@ -1,4 +1,5 @@
 import { type Client, ScheduleAlreadyRunning, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import { monthlyReportSummary } from '../domain/cover-page';
 import { monthlyProgrammeReport } from '../workflows/monthly-report';
 import type { Config } from './config';
 
@@ -25,6 +26,7 @@ export async function upsertMonthlyReportSchedule(client: Client, config: Config
     workflowId: MONTHLY_REPORT_SCHEDULE_ID,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{}],
+    staticSummary: monthlyReportSummary(),
   };
   const policies = { overlap: 'SKIP' as const };
   try {

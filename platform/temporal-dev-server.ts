@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { searchAttributeFlags } from '../workflows/search-attributes';
 
@@ -16,6 +17,8 @@ export interface DevServerOptions {
   /** SQLite file; in memory when absent (tests). */
   dbFile?: string;
   namespace?: string;
+  /** How long the namespace keeps a closed workflow's history (`temporal operator namespace update --retention`). */
+  retentionMs?: number;
   codecEndpoint?: string;
   log?: (line: string) => void;
 }
@@ -48,6 +51,11 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Runni
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+      if (o.retentionMs) {
+        // Closed histories (with their encrypted personal data) are kept this long, then removed by the server.
+        const retention = msToTs(o.retentionMs);
+        await connection.workflowService.updateNamespace({ namespace: o.namespace ?? 'default', config: { workflowExecutionRetentionTtl: retention } });
+      }
       await connection.close();
       break;
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { travelDocumentStaticDetails, travelDocumentSummary } from '../domain/cover-page';
 import type { TravelDocumentRequest } from '../domain/travel-document';
 import { travelDocumentWorkflowId } from '../workflows/ids';
 import { CaseCentre, CaseNationality, TravelDocOverdue, TravelDocStatus } from '../workflows/search-attributes';
@@ -16,6 +17,8 @@ export async function startTravelDocumentRequest(client: Client, config: Config,
     args: [{ policy: config.travelDocumentPolicy, request }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: travelDocumentSummary(request),
+    staticDetails: travelDocumentStaticDetails(request),
     typedSearchAttributes: [
       { key: TravelDocStatus, value: 'requested' },
       { key: TravelDocOverdue, value: false },

@@ -1,11 +1,11 @@
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { CaseActivities } from '../activities/case-activities';
 import type { CasePolicy } from '../domain/case-policy';
 import type { Actor } from '../domain/case-state';
 import type { Registration } from '../domain/registration';
-import { dataConverter, FAILURE_CONVERTER_PATH } from '../platform/codec';
+import { dataConverter } from '../platform/codec';
 import { executeUpdate } from '../platform/update-delivery';
 import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
@@ -14,7 +14,7 @@ import { startTestStack } from '../tests/support/stack';
 import { awaitRegistration, caseStepUpdates } from '../workflows/case-messages';
 import { caseWorkflowId } from '../workflows/ids';
 import { returneeCase } from '../workflows/returnee-case';
-import type { bareJourney } from './bench/bare-journey';
+import { bareWorker, startBareJourney } from './bench/floor';
 
 /**
  * Runs complete reintegration journeys (registration to completion: 12 Updates) three ways on one
@@ -51,10 +51,11 @@ async function journey(client: Client, variant: Variant, policy: CasePolicy): Pr
   const workflowId = caseWorkflowId(caseId);
   const steps = 8 + policy.monitoringVisitOffsetsMs.length;
   const reg: Registration = registration(caseId, { biometricRef: `BENCH-${caseId}`, registeredAt: new Date().toISOString() });
-  const start = variant.bare
-    ? new WithStartWorkflowOperation<typeof bareJourney>('bareJourney', { workflowId, taskQueue: variant.taskQueue, args: [{ caseId, steps }], workflowIdConflictPolicy: 'FAIL' })
-    : new WithStartWorkflowOperation(returneeCase, { workflowId, taskQueue: variant.taskQueue, args: [{ policy, registration: reg }], workflowIdConflictPolicy: 'FAIL' });
-  await client.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start as WithStartWorkflowOperation<typeof returneeCase> });
+  if (variant.bare) await startBareJourney(client, variant.taskQueue, workflowId, steps);
+  else {
+    const start = new WithStartWorkflowOperation(returneeCase, { workflowId, taskQueue: variant.taskQueue, args: [{ policy, registration: reg }], workflowIdConflictPolicy: 'FAIL' });
+    await client.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start });
+  }
   const handle = client.workflow.getHandle(workflowId);
   const u = caseStepUpdates;
   const now = () => new Date().toISOString();
@@ -112,27 +113,22 @@ async function main() {
     markCaseOverdue: noop,
   };
   const connection = await NativeConnection.connect({ address: process.env.SIRA_TEST_TEMPORAL_ADDRESS! });
-  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50 };
+  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50, workflowThreadPoolSize: Number(process.env.WFT_THREADS ?? 1) };
   const noopWorker = await Worker.create({
     ...common,
     taskQueue: `${stack.taskQueue}-noop`,
     workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
     activities: noopActivities,
   });
-  const bareBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./bench/bare-journey'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
-  });
-  const bareWorker = await Worker.create({ ...common, taskQueue: `${stack.taskQueue}-bare`, workflowBundle: bareBundle });
+  const floorWorker = await bareWorker({ ...common, taskQueue: `${stack.taskQueue}-bare` });
   const variant = (label: string, taskQueue: string, bare = false): Variant => ({ label, taskQueue, bare, seconds: 0, journeys: 0, events: [] });
   const real = variant('case, real activities', stack.taskQueue);
   const noopCase = variant('case, no-op activities', noopWorker.options.taskQueue);
-  const floor = variant('floor: bare workflow', bareWorker.options.taskQueue, true);
+  const floor = variant('floor: bare workflow', floorWorker.options.taskQueue, true);
   const variants = [real, noopCase, floor];
   try {
     await noopWorker.runUntil(() =>
-      bareWorker.runUntil(async () => {
+      floorWorker.runUntil(async () => {
         console.log('warming up …');
         await Promise.all(variants.map((v) => journey(stack.client, v, policy)));
         console.log(`${JOURNEYS} journeys of ${updates} Updates each way, ${CONCURRENCY} at a time, in ${ROUNDS} interleaved rounds, one Temporal dev server and Postgres`);

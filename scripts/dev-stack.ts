@@ -7,8 +7,11 @@ import { ConfigError, loadConfig } from '../platform/config';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { startSmtpCatcher } from '../platform/smtp-catcher';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
-import { quietRuntime, startWorker } from '../worker/main';
+import { installRuntime, startWorker } from '../worker/main';
 import { ensureTool, PINNED } from './tools';
+
+/** Relative to the current folder when inside it. */
+const shortPath = (file: string) => (file.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), file) : file);
 
 /**
  * `npm start`: the whole stack on one machine. Postgres, Temporal and SMTP are started only when
@@ -35,7 +38,7 @@ async function main() {
       const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), config.EMBEDDED_PG_PORT);
       stops.push(pg.stop);
       databaseUrl = pg.url;
-      console.log(`postgres     ${pg.url.replace(/:[^:@/]+@/, ':***@')} (embedded, data in ${path.join(config.DATA_DIR, 'postgres')})`);
+      console.log(`postgres     ${pg.url.replace(/:[^:@/]+@/, ':***@')} (embedded, data in ${shortPath(pg.dataDir)})`);
     }
     await prepareDatabase(databaseUrl);
 
@@ -47,8 +50,9 @@ async function main() {
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(config.dataDir, 'temporal.db'),
         namespace: config.TEMPORAL_NAMESPACE,
-        // The UI decrypts payloads through the API's codec endpoint (signed-in managers, admins, supervisors).
-        codecEndpoint: `${config.publicUrl}/codec`,
+        retentionMs: config.TEMPORAL_NAMESPACE_RETENTION,
+        // No codec endpoint for everyone: this UI has no sign-in, so each manager pastes their own
+        // (npm run token -- --codec) into the UI's data-encoder setting and decodes as themselves.
       });
       stops.push(temporal.stop);
       uiUrl = temporal.uiUrl;
@@ -64,7 +68,7 @@ async function main() {
       console.log(`smtp         ${catcher.url} (catcher: every message kept in ${path.join(config.DATA_DIR, 'mail')})`);
     }
 
-    quietRuntime();
+    installRuntime({ metricsPort: config.worker.metricsPort });
     const worker = await startWorker(config, { databaseUrl, smtpUrl });
     stops.push(worker.shutdown);
     worker.done.catch((error) => {
@@ -83,6 +87,8 @@ Sira is running.
   Sample token (case officer at BKO-MMEIA):
     ${token}
   More tokens: npm run token -- --role supervisor --centre BKO-MMEIA --sub sup1
+  Read payloads in the UI as a manager: npm run -s token -- --codec --role manager --sub amadou
+    and paste the address it prints into the UI's Codec Server setting (the </> icon, top right).
 Ctrl-C stops everything.`);
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);

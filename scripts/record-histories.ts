@@ -5,7 +5,9 @@ import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
 import { registrationBody } from '../tests/support/fixtures';
 import { startTestStack } from '../tests/support/stack';
-import { caseWorkflowId, flightWorkflowId, travelDocumentWorkflowId } from '../workflows/ids';
+import { caseWorkflowId, erasureWorkflowId, flightWorkflowId, travelDocumentWorkflowId } from '../workflows/ids';
+import { retentionSweep } from '../workflows/erasure';
+import { RETENTION_SCHEDULE_ID } from '../platform/retention-schedule';
 
 /**
  * Records real histories of every workflow type into tests/replay/histories/, for the replay test
@@ -13,7 +15,20 @@ import { caseWorkflowId, flightWorkflowId, travelDocumentWorkflowId } from '../w
  */
 async function main() {
   await globalSetup();
-  const stack = await startTestStack({ MONITORING_VISITS: '1s,2s', SLA_RECEPTION: '1s' });
+  // Retention after one second: the sweep recorded last erases the closed cases (once their histories are written).
+  const stack = await startTestStack({ MONITORING_VISITS: '1s,2s', SLA_RECEPTION: '1s', RETENTION_AFTER_CLOSURE: '1s' });
+  // `RECORD_ONLY=erasure,retention-sweep` writes only those files (the journeys all run): a new workflow type's
+  // history is added without re-recording the others.
+  const only = process.env.RECORD_ONLY?.split(',').filter(Boolean);
+  const save = async (name: string, workflowId: string, finished: boolean) => {
+    const handle = stack.client.workflow.getHandle(workflowId);
+    if (finished) await handle.result();
+    if (only && !only.includes(name)) return;
+    // Binary protobuf: the SDK's JSON reader trips over two protobufjs copies in node_modules.
+    const history = await handle.fetchHistory();
+    await writeFile(path.join(out, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+    console.log(`recorded ${name} (${(await handle.describe()).historyLength} events)`);
+  };
   const out = path.resolve(__dirname, '../tests/replay/histories');
   await mkdir(out, { recursive: true });
   try {
@@ -97,14 +112,21 @@ async function main() {
       // Still running (it waits to see whether the document needs renewing): a partial history replays too.
       ['travel-document-issued', travelDocumentWorkflowId(requestId), false],
     ];
-    for (const [name, workflowId, finished] of recordings) {
-      const handle = stack.client.workflow.getHandle(workflowId);
-      if (finished) await handle.result();
-      // Binary protobuf: the SDK's JSON reader trips over two protobufjs copies in node_modules.
-      const history = await handle.fetchHistory();
-      await writeFile(path.join(out, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
-      console.log(`recorded ${name} (${(await handle.describe()).historyLength} events)`);
-    }
+    for (const [name, workflowId, finished] of recordings) await save(name, workflowId, finished);
+
+    // The person withdraws their consent while the embassy has the request; an admin erases the case;
+    // the retention sweep then erases every other closed case.
+    const { caseId: withdrawn } = await post('/v1/cases', registrationBody({ person: { nationality: 'GIN' } }));
+    await post(`/v1/cases/${withdrawn}/reception`, { centreCode: 'BKO-MMEIA' });
+    const asked = await post(`/v1/cases/${withdrawn}/travel-documents`, { documentType: 'laissez_passer', plannedDeparture: planned });
+    await stack.smtp.waitFor((m) => m.text.includes(asked.requestId));
+    await post(`/v1/cases/${withdrawn}/consent-withdrawal`, { reason: 'wants to stop' });
+    await save('returnee-case-withdrawn', caseWorkflowId(withdrawn), true);
+    await post(`/v1/cases/${withdrawn}/erasure`, { reason: 'asked by the person' }, admin);
+    await save('erasure', erasureWorkflowId(withdrawn), true);
+    const sweep = await stack.client.workflow.start(retentionSweep, { workflowId: RETENTION_SCHEDULE_ID, taskQueue: stack.taskQueue, args: [] });
+    await sweep.result();
+    await save('retention-sweep', RETENTION_SCHEDULE_ID, true);
   } finally {
     await stack.stop();
     await globalTeardown();

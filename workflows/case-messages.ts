@@ -22,6 +22,7 @@ export const CASE_STEP_UPDATES = [
   'recordMonitoringVisit',
   'recordMinorSafeguards',
   'requestClosure',
+  'withdrawConsent',
   'reopen',
   'suspend',
   'resume',
@@ -46,5 +47,5 @@ export const awaitRegistration = defineUpdate<RegistrationResult>('awaitRegistra
 export const getCaseState = defineQuery<CaseView>('getState');
 
 /** Fire-and-forget holds used by bulk suspension; a case that cannot take them ignores them. */
-export const suspendSignal = defineSignal<[{ actor: Actor; reason: string }]>('suspend');
-export const resumeSignal = defineSignal<[{ actor: Actor; reason?: string }]>('resume');
+export const suspendSignal = defineSignal<[{ actor: Actor; reason: string; occurredAt?: string }]>('suspend');
+export const resumeSignal = defineSignal<[{ actor: Actor; reason?: string; occurredAt?: string }]>('resume');

@@ -1,6 +1,5 @@
 import {
   ApplicationFailure,
-  allHandlersFinished,
   condition,
   continueAsNew,
   patched,
@@ -30,7 +29,6 @@ import {
   isRepeatedArrival,
   type ManifestSafeguardFacts,
 } from '../domain/flight-steps';
-import { describedInUi } from './described';
 import { inputRefusal } from './input-refusal';
 import { leanSteps, RECORD_OPTIONS } from './lean-steps';
 import { enforce, StepCore } from './step-core';
@@ -97,7 +95,8 @@ type Personal = { passenger?: PassengerInput; escort?: string };
 export async function charterFlight(input: FlightInput): Promise<FlightOutcome> {
   const { policy } = input;
   const lean = leanSteps();
-  const described = describedInUi();
+  // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
+  const described = lean;
   const records = lean ? localRecords : acts;
   const core = new StepCore<FlightState>(
     input.state ?? newFlightState(requirePlan(input.plan)),
@@ -118,7 +117,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const perform = (step: FlightStep, actor: StepActor, personal: Personal = {}) =>
     core.exclusive(async () => {
       // A step the current rules refuse would schedule no activity: a replayed older step keeps its rules.
-      const firstRules = !patched(MINOR_SAFEGUARDS);
+      const firstRules = !lean && !patched(MINOR_SAFEGUARDS);
       check(step, actor, firstRules);
       if (isRepeatedArrival(core.state, step)) return summarize(core.state);
       const now = Date.now();
@@ -211,7 +210,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       // A flight Postgres cannot store is refused and ends here (defence in depth behind the API).
       refusal = inputRefusal(error);
       if (!refusal) throw error;
-      await condition(allHandlersFinished);
+      await core.settle();
       return { flightId: core.state.flightId, status: core.state.status };
     }
     recorded = true;
@@ -241,13 +240,13 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       await continueAsNew<typeof charterFlight>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
-  await condition(allHandlersFinished);
+  await core.settle();
   return { flightId: core.state.flightId, status: core.state.status, cases: core.state.cases };
 }
 
 /**
- * The flight's search attributes: its id, status and whether it is overdue; with the policy (runs
- * from the `described-in-ui` patch on) also when it is due to have departed.
+ * The flight's search attributes: its id, status and whether it is overdue; with the policy (lean
+ * runs) also when it is due to have departed.
  */
 function flightAttributes(state: FlightState, policy?: FlightPolicy): SearchAttributeUpdatePair[] {
   const due = policy && flightDueAt(state, policy);

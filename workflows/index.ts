@@ -3,3 +3,4 @@ export { returneeCase } from './returnee-case';
 export { charterFlight } from './flight';
 export { travelDocument } from './travel-document';
 export { monthlyProgrammeReport } from './monthly-report';
+export { erasure, retentionSweep } from './erasure';

@@ -4,7 +4,9 @@ import { patched } from '@temporalio/workflow';
  * Patch: a step costs the engine less. Its Postgres write runs as a local activity inside the
  * Update's own workflow task, a deadline's timer keeps running while the deadline holds, and search
  * attributes are upserted only when they change. Decided once, when a run starts: runs begun before
- * the patch replay their remote activities and restarted timers to the end.
+ * the patch replay their remote activities and restarted timers to the end. A lean run began after
+ * every earlier patch, so its one marker stands for them all (each costs a marker and a search
+ * attribute upsert in every history).
  */
 const LEAN_STEPS = 'lean-steps';
 

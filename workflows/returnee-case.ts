@@ -1,7 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ApplicationFailure,
-  allHandlersFinished,
   condition,
   continueAsNew,
   log,
@@ -30,7 +29,6 @@ import {
   suspendSignal,
 } from './case-messages';
 import { type CaseView, caseView } from './case-view';
-import { describedInUi } from './described';
 import { inputRefusal } from './input-refusal';
 import { leanSteps, RECORD_OPTIONS } from './lean-steps';
 import { enforce, StepCore } from './step-core';
@@ -86,11 +84,12 @@ export interface CaseOutcome {
 export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcome> {
   const { policy } = input;
   const lean = leanSteps();
-  const described = describedInUi();
+  // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
+  const described = lean;
   const records = lean ? localRecords : acts;
   const registrationInput = input.registration;
   const core = new StepCore<CaseState>(
-    input.state ?? initialState(registrationInput, policy),
+    input.state ?? initialState(registrationInput, policy, lean),
     (state) => caseAttributes(state, described),
     lean,
     caseDetails,
@@ -112,7 +111,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
     const next = applyStep(state, step, { now, policy, actor });
     await core.recordThenCommit(next, async () => {
       await records.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
-      if (step.type === 'recordTravelDocumentRequest' && step.request && patched(CASE_OPENS_TRAVEL_DOCUMENT)) {
+      if (step.type === 'recordTravelDocumentRequest' && step.request && (lean || patched(CASE_OPENS_TRAVEL_DOCUMENT))) {
         // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
         // cancelled and the new one started durably, by the activity's retries, not by an HTTP handler.
         await records.openTravelDocumentRequest({ request: step.request, replaces: step.replaces, held: step.held });
@@ -156,8 +155,8 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       () => undefined,
       (error: unknown) => log.info('hold ignored', { caseId: core.state.caseId, reason: String(error) }),
     );
-  setHandler(suspendSignal, ({ actor, reason }) => hold({ type: 'suspend', reason }, actor));
-  setHandler(resumeSignal, ({ actor, reason }) => hold({ type: 'resume', reason }, actor));
+  setHandler(suspendSignal, ({ actor, reason, occurredAt }) => hold({ type: 'suspend', reason, occurredAt }, actor));
+  setHandler(resumeSignal, ({ actor, reason, occurredAt }) => hold({ type: 'resume', reason, occurredAt }, actor));
 
   if (!registration) {
     let result: RegistrationResult;
@@ -167,12 +166,12 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       // A registration Postgres cannot store ends here, refused, leaving neither a row nor a live workflow.
       refusal = inputRefusal(error);
       if (!refusal) throw error;
-      await condition(allHandlersFinished);
+      await core.settle();
       return { caseId: core.state.caseId, stage: core.state.stage, refused: refusal.message };
     }
     registration = result;
     if (result.duplicateOf) {
-      await condition(allHandlersFinished);
+      await core.settle();
       return { caseId: core.state.caseId, stage: core.state.stage, duplicateOf: result.duplicateOf };
     }
     // What the records say of the person's earlier cases (a second return, earlier assistance).
@@ -185,7 +184,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   if (isTerminal(core.state.stage)) {
     // Started again from a closed case's state to reopen it (Update-with-Start): the reopening comes at once.
     if (!(await condition(() => !isTerminal(core.state.stage), '1 minute'))) {
-      await condition(allHandlersFinished);
+      await core.settle();
       return { caseId: core.state.caseId, stage: core.state.stage };
     }
   }
@@ -211,13 +210,13 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       await continueAsNew<typeof returneeCase>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
-  await condition(allHandlersFinished);
+  await core.settle();
   return { caseId: core.state.caseId, stage: core.state.stage };
 }
 
 /**
  * The case's search attributes: what managers filter on in the Temporal UI (never personal data).
- * `described`: runs started from the `described-in-ui` patch on also publish the open task.
+ * `described`: lean runs (from this release on) also publish the open task.
  */
 function caseAttributes(state: CaseState, described: boolean): SearchAttributeUpdatePair[] {
   const dueAt = caseView(state).dueAt;
@@ -236,11 +235,11 @@ function caseAttributes(state: CaseState, described: boolean): SearchAttributeUp
   ];
 }
 
-function initialState(registration: Registration | undefined, policy: CasePolicy): CaseState {
+function initialState(registration: Registration | undefined, policy: CasePolicy, lean: boolean): CaseState {
   if (!registration) throw ApplicationFailure.nonRetryable('a case needs a registration or a carried-over state');
-  // A case keeps the rules it was opened under; histories of cases opened earlier replay without the marker.
-  const second = patched(CASE_RULES_2);
-  const rulesVersion = second ? (patched(CASE_RULES_3) ? 3 : 2) : undefined;
+  // A case keeps the rules it was opened under; histories of cases opened earlier replay without the
+  // markers. Lean runs began after the third rules, so their one marker stands for those too.
+  const rulesVersion = lean ? 3 : patched(CASE_RULES_2) ? (patched(CASE_RULES_3) ? 3 : 2) : undefined;
   const current = rulesVersion !== undefined;
   const opened = newCaseState({
     caseId: registration.caseId,

@@ -7,6 +7,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const CaseStage = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
 export const CaseDueAt = defineSearchAttributeKey('CaseDueAt', SearchAttributeType.DATETIME);
 export const CaseOverdue = defineSearchAttributeKey('CaseOverdue', SearchAttributeType.BOOL);
+/** The open task's key (`planning:plan`, `eligibility:exception-approval`, …): what the case waits for. */
+export const CaseOpenTask = defineSearchAttributeKey('CaseOpenTask', SearchAttributeType.KEYWORD);
 export const CaseSuspended = defineSearchAttributeKey('CaseSuspended', SearchAttributeType.BOOL);
 export const CaseCentre = defineSearchAttributeKey('CaseCentre', SearchAttributeType.KEYWORD);
 export const CaseNationality = defineSearchAttributeKey('CaseNationality', SearchAttributeType.KEYWORD);
@@ -24,6 +26,12 @@ export const TravelDocStatus = defineSearchAttributeKey('TravelDocStatus', Searc
  */
 export const TravelDocOverdue = CaseOverdue;
 export const FlightOverdue = CaseOverdue;
+/**
+ * The same holds for due dates (3 Datetime): a flight is due to depart, a request's answer is due
+ * from its embassy, by CaseDueAt (`CaseDueAt < "<now>"` finds every piece of work past its date).
+ */
+export const TravelDocDueAt = CaseDueAt;
+export const FlightDueAt = CaseDueAt;
 
 /** Every key Sira upserts; the dev stack and the tests register exactly these. */
 export const SIRA_SEARCH_ATTRIBUTES = [
@@ -39,6 +47,7 @@ export const SIRA_SEARCH_ATTRIBUTES = [
   FlightId,
   FlightStatus,
   TravelDocStatus,
+  CaseOpenTask,
 ];
 
 /** Custom attributes per type that every supported visibility store (SQLite included) accepts. */

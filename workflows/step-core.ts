@@ -159,7 +159,20 @@ export class StepCore<S extends { seq: number }> {
   async timeToContinueAsNew(historyLimit?: number): Promise<boolean> {
     const info = workflowInfo();
     if (!info.continueAsNewSuggested && !(historyLimit !== undefined && info.historyLength > historyLimit)) return false;
-    await condition(allHandlersFinished);
+    await this.settle();
     return true;
+  }
+
+  /**
+   * Call before the run ends (returns or continues as new): waits for every handler and, in lean
+   * runs, for a workflow task of its own. The server refuses to close a run while events it has not
+   * seen are waiting (a signal, a timer), and fails the task; had that task also run a step's local
+   * activity, the step would be retried after those events, on another path than the one written.
+   */
+  async settle(): Promise<void> {
+    await condition(allHandlersFinished);
+    if (!this.lean) return;
+    await sleep(1);
+    await condition(allHandlersFinished);
   }
 }

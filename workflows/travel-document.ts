@@ -1,6 +1,4 @@
 import {
-  allHandlersFinished,
-  condition,
   continueAsNew,
   patched,
   proxyActivities,
@@ -37,7 +35,6 @@ import {
   type TravelDocumentState,
 } from '../domain/travel-document';
 import { travelDocumentDetails, travelDocumentDueAt } from '../domain/cover-page';
-import { describedInUi } from './described';
 import { leanSteps } from './lean-steps';
 import { StepCore } from './step-core';
 import { CaseCentre, CaseNationality, TravelDocDueAt, TravelDocOverdue, TravelDocStatus } from './search-attributes';
@@ -85,7 +82,8 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
     escalationIntervalMs: input.policy.escalationIntervalMs ?? DEFAULT_ESCALATION_INTERVAL_MS,
   };
   const lean = leanSteps();
-  const described = describedInUi();
+  // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
+  const described = lean;
   const records = lean ? localRecords : acts;
   const core = new StepCore<TravelDocumentState>(
     input.state ?? newTravelDocumentState(input.request),
@@ -154,7 +152,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
 
     const seen = core.state.seq;
     let chase = nextChase(core.state, policy);
-    if (chase?.kind === 'escalation' && chase.n > 1 && !patched(REPEATED_ESCALATIONS)) chase = undefined;
+    if (chase?.kind === 'escalation' && chase.n > 1 && !lean && !patched(REPEATED_ESCALATIONS)) chase = undefined;
     const lapse = currentDocumentLapsesAt(core.state);
     const renewal = renewalDueAt(core.state, policy);
     const changed = await core.nextChange(Math.min(chase?.at ?? Infinity, lapse ?? Infinity, renewal ?? Infinity));
@@ -176,7 +174,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
       await continueAsNew<typeof travelDocument>({ policy, request: input.request, state: core.state });
     }
   }
-  await condition(allHandlersFinished);
+  await core.settle();
   return core.state;
 
   /**
@@ -258,7 +256,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
 
 /**
  * The request's search attributes (status, overdue, centre, nationality): no personal data. With the
- * policy (runs from the `described-in-ui` patch on) also when the embassy's answer is due.
+ * policy (lean runs) also when the embassy's answer is due.
  */
 function requestAttributes(state: TravelDocumentState, policy?: TravelDocumentPolicy): SearchAttributeUpdatePair[] {
   const due = policy && travelDocumentDueAt(state, policy);

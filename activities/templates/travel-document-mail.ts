@@ -137,3 +137,33 @@ export function outcomeNotTakenMail(
   ].join('\n');
   return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
 }
+
+/**
+ * To the embassy, once, when the person withdrew their consent: the request is withdrawn and its link
+ * no longer answers. The request's reference only: no name, the embassy has no more need of one.
+ */
+export function withdrawalMail(facts: LiaisonFacts): MailBody {
+  const ref = shortRef(facts.requestId);
+  const fr = facts.embassy?.language !== 'en';
+  const subject = fr ? `Demande retirée — référence ${ref}` : `Request withdrawn — reference ${ref}`;
+  const text = (
+    fr
+      ? [
+          'Madame, Monsieur,',
+          '',
+          `La demande de document de voyage de référence ${facts.requestId} est retirée : la personne concernée a retiré son consentement.`,
+          "Il n'y a plus lieu d'y donner suite, et le lien reçu pour y répondre ne fonctionne plus.",
+          '',
+          'Sira',
+        ]
+      : [
+          'Dear colleague,',
+          '',
+          `Travel-document request ${facts.requestId} is withdrawn: the person concerned withdrew their consent.`,
+          'No further action is needed, and the link you received to answer it no longer works.',
+          '',
+          'Sira',
+        ]
+  ).join('\n');
+  return { subject, text, html: `<pre>${escapeHtml(text)}</pre>` };
+}

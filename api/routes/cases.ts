@@ -3,7 +3,8 @@ import type { Registration } from '../../domain/registration';
 import { trackFor } from '../../domain/stages';
 import { caseIdFromWorkflowId, caseWorkflowId, requestIdFromWorkflowId } from '../../workflows/ids';
 import { reopenCase, startCase } from '../../platform/case-starter';
-import { CaseCentre, CaseDueAt, CaseNationality, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
+import { CaseCentre, CaseDueAt, CaseNationality, CaseOpenTask, CaseStage, CaseTrack, TravelDocStatus } from '../../workflows/search-attributes';
+import { parseDuration } from '../../domain/duration';
 import type { Db } from '../../db';
 import { type Caller, inCentreScope, seesAllCentres } from '../auth';
 import { stepProblem } from '../case-access';
@@ -15,6 +16,8 @@ import { CaseListQuery, RegistrationSchema, ReopeningSchema } from '../schemas/c
 import { openCaseOf } from '../../db/queries/case-identity';
 import { caseDetail, listCases } from '../../db/queries/case-reads';
 import { caseScopeOf, caseStateOf } from '../../db/queries/cases';
+import { erasureOf } from '../../db/queries/personal-data';
+import { technicalProblemReader } from '../technical-problems';
 import { visibilityScope } from '../visibility';
 
 const CASE_READERS = ['case_officer', 'supervisor', 'manager', 'admin'] as const;
@@ -91,12 +94,37 @@ export const caseRoutes = [
     summary: 'List stuck cases',
     tag: 'cases',
     roles: CASE_READERS,
-    query: z.object({ centre: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-    responses: { 200: { description: 'Open cases past their due date, from Temporal visibility' } },
+    query: z.object({
+      centre: z.string().optional(),
+      kind: z.enum(['overdue', 'technical']).default('overdue').meta({ description: 'overdue: past a due date; technical: activities retrying, workflow tasks failing' }),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+      retryingFor: z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || parseDuration(v) !== undefined, 'must be a duration such as 15m or 2h')
+        .meta({ description: 'kind=technical: how long an activity must have been retrying (default STUCK_ACTIVITY_AFTER)' }),
+      scan: z.coerce.number().int().min(1).max(10_000).default(2000).meta({ description: 'kind=technical: how many running workflows to look into at most' }),
+    }),
+    responses: {
+      200: {
+        description:
+          '`kind=overdue` (the default): open cases and travel-document requests past their due date (CaseOverdue = true), ' +
+          'from Temporal visibility. `kind=technical`: running workflows whose activities have been retrying for longer than ' +
+          '`retryingFor` (STUCK_ACTIVITY_AFTER), with the last failure and what to do, and workflows whose own tasks keep failing ' +
+          '(TemporalReportedProblems); `scanned` running workflows were looked into, `truncated` when there were more. Either ' +
+          'kind keeps a case officer or supervisor to their centres; flights, which have no centre, show to managers and admins.',
+      },
+    },
     async handler({ query, caller, deps }) {
+      const scope = visibilityScope(deps.config, caller, query.centre);
+      if (query.kind === 'technical') {
+        if (scope === null) return { status: 200, body: { items: [], total: 0, scanned: 0, truncated: false } };
+        const retryingForMs = query.retryingFor === undefined ? deps.config.STUCK_ACTIVITY_AFTER : parseDuration(query.retryingFor)!;
+        const found = await technicalProblemReader(deps)(scope, { limit: query.limit, scan: query.scan, retryingForMs });
+        return { status: 200, body: found };
+      }
       // Overdue travel-document requests (the embassy has not answered) are stuck work of a case too.
       const filters = ["WorkflowType IN ('returneeCase', 'travelDocument')", "ExecutionStatus = 'Running'", 'CaseOverdue = true'];
-      const scope = visibilityScope(deps.config, caller, query.centre);
       if (scope === null) return { status: 200, body: { items: [], total: 0 } };
       const items = [];
       for await (const wf of deps.temporal.workflow.list({ query: [...filters, ...scope].join(' AND ') })) {
@@ -111,6 +139,7 @@ export const caseRoutes = [
           centreCode: sa.get(CaseCentre),
           nationality: sa.get(CaseNationality),
           track: sa.get(CaseTrack),
+          openTask: isCase ? (sa.get(CaseOpenTask) ?? null) : null,
           dueAt: sa.get(CaseDueAt)?.toISOString() ?? null,
         });
         if (items.length >= query.limit) break;
@@ -139,6 +168,10 @@ export const caseRoutes = [
       if (stage !== 'closed' || !state.closure?.stage) {
         const why = stage === 'completed' ? 'a completed case is not reopened' : stage !== 'closed' ? 'the case is not closed' : 'the case was closed before closures kept their stage';
         throw problem(409, why, { caseId: params.caseId });
+      }
+      // A person who withdrew their consent, or whose data was erased, comes back only as a new registration.
+      if (state.consentWithdrawnAt || (await erasureOf(deps.db, params.caseId))) {
+        throw problem(409, 'the person withdrew their consent or their data was erased; only a new registration with new consent opens a case again', { caseId: params.caseId });
       }
       try {
         const view = await deps.temporal.withDeadline(Date.now() + deps.config.UPDATE_DEADLINE, () =>

@@ -15,7 +15,7 @@ import type { Actor } from '../../domain/case-state';
 import type { PassengerIdentity } from '../../domain/flight';
 import { isFinished, PRE_DEPARTURE } from '../../domain/flight';
 import type { MinorSafeguards } from '../../domain/minor-safeguards';
-import { ROLES } from '../../domain/reference';
+import { type Role, ROLES } from '../../domain/reference';
 import { startFlight } from '../../platform/flight-starter';
 import { type FlightSummary, flightUpdates, type MinorOnBoard } from '../../workflows/flight-messages';
 import { flightWorkflowId } from '../../workflows/ids';
@@ -41,6 +41,12 @@ import { executeUpdate } from '../../platform/update-delivery';
 
 const MOVEMENT_OFFICERS = ['movement_officer'] as const;
 const READERS = ROLES;
+/**
+ * Who reads a manifest's passengers (names, dates of birth, identity keys): those who build it and
+ * those who answer for the programme. Everyone else reads the flight without them (status, dates,
+ * counts: what a reception centre needs to expect an arrival) and its history without step details.
+ */
+export const MANIFEST_READERS: readonly Role[] = ['movement_officer', 'manager', 'admin'];
 
 const STEP_RESPONSES = {
   200: { description: 'The step was taken; the new state of the flight' },
@@ -213,13 +219,18 @@ export const flightRoutes = [
     roles: READERS,
     params: FlightIdParams,
     responses: {
-      200: { description: 'The flight with its manifest, boarding outcomes, cases and history' },
+      200: {
+        description:
+          'The flight with its manifest, boarding outcomes, cases and history; the passengers and step details only for movement officers, managers and admins (`manifestWithheld` for others)',
+      },
       404: { description: 'No such flight' },
     },
-    async handler({ params, deps }) {
+    async handler({ params, caller, deps }) {
       const detail = await flightDetail(deps.db, params.flightId);
       if (!detail) throw problem(404, `no flight ${params.flightId}`);
-      return { status: 200, body: detail };
+      if (MANIFEST_READERS.includes(caller.role)) return { status: 200, body: detail };
+      const { passengers: _passengers, history, ...flight } = detail;
+      return { status: 200, body: { ...flight, manifestWithheld: true, history: history.map(({ detail: _detail, ...step }) => step) } };
     },
   }),
 

@@ -84,8 +84,8 @@ const bulk = (method: 'post' | 'delete') =>
       const result = await signalAll(deps, ids, (id) => {
         const handle = deps.temporal.workflow.getHandle(id);
         return method === 'post'
-          ? handle.signal(suspendSignal, { actor, reason: body.reason })
-          : handle.signal(resumeSignal, { actor, reason: body.reason });
+          ? handle.signal(suspendSignal, { actor, reason: body.reason, occurredAt: body.occurredAt })
+          : handle.signal(resumeSignal, { actor, reason: body.reason, occurredAt: body.occurredAt });
       });
       return { status: 202, body: result };
     },

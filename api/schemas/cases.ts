@@ -258,6 +258,8 @@ export const BulkSuspensionSchema = z
       .strict()
       .optional(),
     reason: Text(500),
+    // The hold's business date, for a batch recorded from paper (each case checks it against its own history).
+    ...OccurredAt,
   })
   .refine((b) => (b.caseIds === undefined) !== (b.query === undefined), {
     message: 'give either caseIds or query, not both',

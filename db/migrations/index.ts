@@ -12,6 +12,9 @@ import * as m010 from './010_flight_minor_safeguards';
 import * as m011 from './011_business_dates';
 import * as m012 from './012_report_indexes';
 import * as m013 from './013_flow_monitoring';
+import * as m014 from './014_rate_limits';
+import * as m015 from './015_personal_data';
+import * as m016 from './016_audit_payload_count';
 
 type Migration = { up(db: Knex): Promise<void>; down(db: Knex): Promise<void> };
 
@@ -30,6 +33,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_business_dates': m011,
   '012_report_indexes': m012,
   '013_flow_monitoring': m013,
+  '014_rate_limits': m014,
+  '015_personal_data': m015,
+  '016_audit_payload_count': m016,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -14,6 +14,8 @@ export interface AuditEntry {
   clientIp: string | null;
   outcome: AuditOutcome;
   httpStatus: number;
+  /** Codec calls only: how many payloads were decoded or encoded (never their content). */
+  payloadCount?: number | null;
 }
 
 export async function appendAuditEntry(db: Db, entry: AuditEntry): Promise<void> {
@@ -28,6 +30,7 @@ export async function appendAuditEntry(db: Db, entry: AuditEntry): Promise<void>
     client_ip: entry.clientIp,
     outcome: entry.outcome,
     http_status: entry.httpStatus,
+    ...(entry.payloadCount == null ? {} : { payload_count: entry.payloadCount }),
   });
 }
 

@@ -15,7 +15,8 @@ export async function recordCaseStep(db: Knex, { step, actor, state, at }: { ste
 
 /**
  * Rows beyond the event and the projection that some steps keep, for reports and ledgers.
- * Each runs in the step's transaction, only the first time the step is recorded.
+ * Each runs in the step's transaction, only the first time the step is recorded. A row a failed
+ * workflow task's attempt left under the same key is overwritten (see insertEventOnce).
  */
 async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor: Actor, at: string): Promise<void> {
   const caseId = state.caseId;
@@ -39,7 +40,9 @@ async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor:
         status: plan.status,
         submitted_by: actor.sub,
         submitted_at: at,
-      });
+      })
+        .onConflict(['case_id', 'version'])
+        .merge();
       return;
     }
     case 'recordApproval': {
@@ -52,7 +55,9 @@ async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor:
         decided_by: actor.sub,
         decided_at: at,
         comment: step.comment ?? null,
-      });
+      })
+        .onConflict(['case_id', 'seq'])
+        .merge();
       if (step.subject === 'plan' && state.plan) {
         await trx('plans')
           .where({ case_id: caseId, version: state.plan.version })
@@ -78,7 +83,9 @@ async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor:
         status: tranche.status,
         requested_by: actor.sub,
         requested_at: at,
-      });
+      })
+        .onConflict(['case_id', 'n'])
+        .merge();
       return;
     }
     case 'recordTranchePayment':
@@ -88,6 +95,14 @@ async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor:
       return;
     case 'cancelTranche':
       await trx('tranches').where({ case_id: caseId, n: step.n }).update({ status: 'cancelled', cancel_reason: step.reason, decided_at: at });
+      return;
+    case 'withdrawConsent':
+      // The withdrawal's date stays with the case; the tranches it cancelled are cancelled in the ledger.
+      await trx('cases').where({ case_id: caseId }).update({ consent_withdrawn_at: state.consentWithdrawnAt ?? at });
+      await trx('tranches')
+        .where({ case_id: caseId })
+        .whereIn('status', ['requested', 'approved'])
+        .update({ status: 'cancelled', cancel_reason: 'consent withdrawn', decided_at: at });
       return;
     case 'reduceBudget':
       await trx('plans')
@@ -106,7 +121,9 @@ async function writeStepRows(trx: Knex, step: CaseStep, state: CaseState, actor:
         composite: visit.composite,
         sustainable: visit.sustainable,
         recorded_by: actor.sub,
-      });
+      })
+        .onConflict(['case_id', 'n'])
+        .merge();
       return;
     }
     default:

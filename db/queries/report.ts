@@ -37,7 +37,8 @@ export async function arrivalFigures(db: Knex, scope: ReportScope): Promise<Figu
     db,
     `with arrived as (
        select c.track, c.nationality, c.sex, c.minor, c.second_return,
-              extract(year from age((c.arrived_at at time zone 'UTC')::date, c.date_of_birth)) < 18 as under_18
+              -- An erased case keeps its age at arrival in place of the date of birth.
+              coalesce(c.age_at_arrival, extract(year from age((c.arrived_at at time zone 'UTC')::date, c.date_of_birth))) < 18 as under_18
        from cases c
        where ${IN_PERIOD('c.arrived_at')} and ${IN_SCOPE('c.centre_code')})
      select

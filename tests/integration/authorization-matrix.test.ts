@@ -113,3 +113,35 @@ describe.each(ROUTES.map((spec) => [label(spec), spec] as const))('%s', (_name, 
     else if (!extraParams(spec)) expect(seen).not.toEqual([role, where, 404]);
   });
 });
+
+describe('GET /v1/cases/stuck?kind=technical (the same row, another kind)', () => {
+  const stuck = ROUTES.find((spec) => spec.method === 'get' && spec.path === '/v1/cases/stuck')!;
+  it.each(ROLES)('as %s: the route’s roles, in their centres', async (role) => {
+    const res = await stack.api.get('/v1/cases/stuck?kind=technical').set('Authorization', `Bearer ${tokens.get(role)}`);
+    expect([role, res.status]).toEqual([role, stuck.roles.includes(role) ? 200 : 403]);
+    if (res.status === 200) expect(res.body).toMatchObject({ items: expect.any(Array), scanned: expect.any(Number), truncated: false });
+  });
+});
+
+describe('GET /v1/flights/:flightId (need to know)', () => {
+  it('names the manifest’s passengers only to movement officers, managers and admins; others read the flight without them', async () => {
+    const movement = tokens.get('movement_officer')!;
+    const planned = await stack.api
+      .post('/v1/flights')
+      .set('Authorization', `Bearer ${movement}`)
+      .send({ flightNumber: '5A 1041', origin: 'LBY-TIP', destination: 'MLI-BKO', scheduledDeparture: new Date(Date.now() + 7_200_000).toISOString(), capacity: 5 });
+    expect(planned.status).toBe(201);
+    const { person, biometricRef } = registrationBody({ person: { familyName: 'Passagerra' } });
+    const added = await stack.api
+      .post(`/v1/flights/${planned.body.flightId}/passengers`)
+      .set('Authorization', `Bearer ${movement}`)
+      .send({ person, biometricRef, vulnerabilities: [], unaccompaniedMinor: false, consentSignedAt: new Date(Date.now() - 86_400_000).toISOString(), fitToTravelAt: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(added.status).toBe(201);
+    for (const role of ROLES) {
+      const res = await stack.api.get(`/v1/flights/${planned.body.flightId}`).set('Authorization', `Bearer ${tokens.get(role)}`);
+      const named = JSON.stringify(res.body).includes('Passagerra');
+      const expected = ['movement_officer', 'manager', 'admin'].includes(role) ? [role, 200, true, false] : [role, 200, false, true];
+      expect([role, res.status, named, res.body.manifestWithheld === true]).toEqual(expected);
+    }
+  });
+});

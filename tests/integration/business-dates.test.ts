@@ -90,3 +90,26 @@ test('a travel-document request recorded later is dated when it was made', async
   const row = await stack.db('travel_documents').where({ request_id: requested.body.requestId }).first('requested_at');
   expect(new Date(row.requested_at).toISOString()).toBe(requestedAt);
 });
+
+test('a bulk hold recorded from paper is dated when it happened, and later paper steps still fit', async () => {
+  const caseId = await registeredTenDaysAgo();
+  expect((await post(caseId, '/reception', { centreCode: 'BKO-MMEIA', occurredAt: ago(9 * DAY) })).status).toBe(200);
+  const manager = await stack.token('manager', { sub: 'amadou' });
+  const bulk = (method: 'post' | 'delete', occurredAt: string) =>
+    stack.api[method]('/v1/cases/suspensions').set('Authorization', `Bearer ${manager}`).send({ caseIds: [caseId], reason: 're-verification', occurredAt });
+  expect((await bulk('post', ago(8 * DAY))).status).toBe(202);
+  const suspended = async () => (await stack.api.get(`/v1/cases/${caseId}`).set(auth())).body;
+  for (let i = 0; i < 50 && !(await suspended()).suspension; i++) await new Promise((r) => setTimeout(r, 100));
+  expect((await bulk('delete', ago(7 * DAY))).status).toBe(202);
+  for (let i = 0; i < 50 && (await suspended()).suspension; i++) await new Promise((r) => setTimeout(r, 100));
+  const heldAt = ago(6 * DAY);
+  expect((await post(caseId, '/counselling-sessions', { heldAt })).status).toBe(200);
+  const history = (await suspended()).history as { step: string; occurredAt: string }[];
+  expect(history.slice(1).map((h) => h.step)).toEqual(['recordReception', 'suspend', 'resume', 'recordCounsellingSession']);
+  expect(Date.parse(history[2].occurredAt)).toBeLessThan(Date.now() - 7.5 * DAY);
+  expect(Date.parse(history[3].occurredAt)).toBeLessThan(Date.now() - 6.5 * DAY);
+  // A bulk body's date is checked like any other: one in the future names the field.
+  const future = await bulk('post', new Date(Date.now() + DAY).toISOString());
+  expect(future.status).toBe(422);
+  expect(JSON.stringify(future.body)).toContain('occurredAt');
+});

@@ -119,7 +119,7 @@ describe('with Postgres stopped', () => {
       await stack?.stop();
     } finally {
       await postgres?.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      for (const dir of new Set([dataDir, postgres?.dataDir ?? dataDir])) await rm(dir, { recursive: true, force: true });
     }
   });
 

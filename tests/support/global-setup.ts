@@ -27,7 +27,8 @@ export default async function globalSetup(): Promise<void> {
     adminUrl = pg.url;
     stops.push(async () => {
       await pg.stop();
-      await rm(pgDir, { recursive: true, force: true });
+      // As root in a folder the postgres user cannot enter, the data was kept elsewhere.
+      for (const dir of new Set([pgDir, pg.dataDir])) await rm(dir, { recursive: true, force: true });
     });
   }
   process.env.SIRA_TEST_ADMIN_DATABASE_URL = adminUrl;

