@@ -113,7 +113,7 @@ async function main() {
     markCaseOverdue: noop,
   };
   const connection = await NativeConnection.connect({ address: process.env.SIRA_TEST_TEMPORAL_ADDRESS! });
-  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50, workflowThreadPoolSize: Number(process.env.WFT_THREADS ?? 1) };
+  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50 };
   const noopWorker = await Worker.create({
     ...common,
     taskQueue: `${stack.taskQueue}-noop`,

@@ -97,7 +97,6 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const lean = leanSteps();
   // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
   const described = lean;
-  const records = lean ? localRecords : acts;
   const core = new StepCore<FlightState>(
     input.state ?? newFlightState(requirePlan(input.plan)),
     (state) => flightAttributes(state, described ? policy : undefined),
@@ -123,7 +122,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       const now = Date.now();
       const next = applyFlightStep(core.state, step, { now, policy, actor, firstRules });
       await core.recordThenCommit(next, async () => {
-        const result = await records.recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
+        const result = await core.recorder(localRecords, acts, isFinished(next.status)).recordFlightStep({ step, actor, flight: summarize(next), at: new Date(now).toISOString(), ...personal });
         if (result.conflict) {
           // Another flight booked the same person between the API's check and this write.
           throw ApplicationFailure.create({
@@ -205,7 +204,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
   const system: StepActor = { sub: 'sira', role: 'system' };
   if (!recorded) {
     try {
-      await records.recordFlightCreated({ flight: summarize(core.state), at: core.state.createdAt });
+      await core.recorder(localRecords, acts, false).recordFlightCreated({ flight: summarize(core.state), at: core.state.createdAt });
     } catch (error) {
       // A flight Postgres cannot store is refused and ends here (defence in depth behind the API).
       refusal = inputRefusal(error);
@@ -240,7 +239,7 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
       await continueAsNew<typeof charterFlight>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
-  await core.settle();
+  await core.drain();
   return { flightId: core.state.flightId, status: core.state.status, cases: core.state.cases };
 }
 

@@ -86,7 +86,6 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   const lean = leanSteps();
   // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
   const described = lean;
-  const records = lean ? localRecords : acts;
   const registrationInput = input.registration;
   const core = new StepCore<CaseState>(
     input.state ?? initialState(registrationInput, policy, lean),
@@ -110,6 +109,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
     const state = core.state;
     const next = applyStep(state, step, { now, policy, actor });
     await core.recordThenCommit(next, async () => {
+      const records = core.recorder(localRecords, acts, isTerminal(next.stage));
       await records.recordCaseStep({ step, actor, state: next, at: new Date(now).toISOString() });
       if (step.type === 'recordTravelDocumentRequest' && step.request && (lean || patched(CASE_OPENS_TRAVEL_DOCUMENT))) {
         // Under the case's lock: parallel requests are taken one at a time, and the replaced one is
@@ -161,7 +161,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
   if (!registration) {
     let result: RegistrationResult;
     try {
-      result = await records.registerCase({ registration: registrationInput!, state: core.state });
+      result = await core.recorder(localRecords, acts, false).registerCase({ registration: registrationInput!, state: core.state });
     } catch (error) {
       // A registration Postgres cannot store ends here, refused, leaving neither a row nor a live workflow.
       refusal = inputRefusal(error);
@@ -210,7 +210,7 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
       await continueAsNew<typeof returneeCase>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }
-  await core.settle();
+  await core.drain();
   return { caseId: core.state.caseId, stage: core.state.stage };
 }
 

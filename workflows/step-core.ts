@@ -164,10 +164,24 @@ export class StepCore<S extends { seq: number }> {
   }
 
   /**
-   * Call before the run ends (returns or continues as new): waits for every handler and, in lean
-   * runs, for a workflow task of its own. The server refuses to close a run while events it has not
-   * seen are waiting (a signal, a timer), and fails the task; had that task also run a step's local
-   * activity, the step would be retried after those events, on another path than the one written.
+   * The activities a step records through: local ones in lean runs, except for a step that ends the
+   * run. The server refuses to close a run while events it has not seen are waiting (a signal, a
+   * timer) and fails that workflow task; had the task also run the step's local activity, the step
+   * would be retried after those events, on another path than the one written. A remote activity's
+   * result is in history before the task that ends the run, so that task may fail and run again.
+   */
+  recorder<A>(local: A, remote: A, endsRun: boolean): A {
+    return this.lean && !endsRun ? local : remote;
+  }
+
+  /** Call before the run ends after a step recorded through `recorder(…, true)`: waits for every handler. */
+  async drain(): Promise<void> {
+    await condition(allHandlersFinished);
+  }
+
+  /**
+   * Call before the run ends any other way (continues as new, or ends in the task of a step that ran
+   * a local activity): waits for every handler and, in lean runs, for a workflow task of its own.
    */
   async settle(): Promise<void> {
     await condition(allHandlersFinished);

@@ -84,7 +84,6 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
   const lean = leanSteps();
   // Lean runs also describe themselves in the UI (the open task, a due date): same release, one marker.
   const described = lean;
-  const records = lean ? localRecords : acts;
   const core = new StepCore<TravelDocumentState>(
     input.state ?? newTravelDocumentState(input.request),
     (state) => requestAttributes(state, described ? policy : undefined),
@@ -94,7 +93,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
 
   /** Records a change in Postgres (row and event), then makes it the live state. */
   const commit = (next: TravelDocumentState, kind: string, detail: Record<string, unknown> = {}) =>
-    core.recordThenCommit(next, () => records.recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() }));
+    core.recordThenCommit(next, () => core.recorder(localRecords, acts, next.finished === true).recordTravelDocumentProgress({ state: next, event: { kind, detail }, at: new Date().toISOString() }));
 
   setHandler(getTravelDocumentState, () => core.state);
   core.update(answerTravelDocumentRequest, {
@@ -174,7 +173,7 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
       await continueAsNew<typeof travelDocument>({ policy, request: input.request, state: core.state });
     }
   }
-  await core.settle();
+  await core.drain();
   return core.state;
 
   /**
