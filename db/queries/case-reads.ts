@@ -151,15 +151,20 @@ export async function caseDetail(db: Db, caseId: string) {
       sustainable: v.sustainable,
     })),
     approvals: approvals.map((a) => ({ subject: a.subject, ref: a.ref ?? undefined, decision: a.decision, by: a.decided_by, at: iso(a.decided_at) })),
-    history: events.map((e) => ({
-      seq: e.seq,
-      step: e.kind,
-      by: e.actor_sub,
-      role: e.actor_role,
-      at: iso(e.at),
-      occurredAt: iso(e.occurred_at),
-      stageAfter: e.stage_after,
-      detail: e.detail,
-    })),
+    history: events.map(historyEntry),
+  };
+}
+
+/** One recorded step of a case's history, as the case's reads and the person's export show it. */
+export function historyEntry(e: Row) {
+  return {
+    seq: e.seq,
+    step: e.kind,
+    by: e.actor_sub,
+    role: e.actor_role,
+    at: iso(e.at),
+    occurredAt: iso(e.occurred_at),
+    stageAfter: e.stage_after,
+    detail: e.detail,
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { anonymised } from '../../domain/personal-data';
+import { historyEntry } from './case-reads';
 import { iso } from './rows';
 
 /**
@@ -89,16 +90,7 @@ export async function personalDataOf(db: Knex, caseId: string) {
       closedAt: iso(kase.closed_at),
       state: kase.state,
     },
-    steps: events.map((e) => ({
-      seq: e.seq,
-      step: e.kind,
-      by: e.actor_sub,
-      role: e.actor_role,
-      at: iso(e.at),
-      occurredAt: iso(e.occurred_at),
-      stageAfter: e.stage_after,
-      detail: e.detail,
-    })),
+    steps: events.map(historyEntry),
     plans: plans.map(plain),
     approvals: approvals.map(plain),
     tranches: tranches.map(plain),
