@@ -14,15 +14,20 @@ import { startTestStack } from '../tests/support/stack';
 import { awaitRegistration, caseStepUpdates } from '../workflows/case-messages';
 import { caseWorkflowId } from '../workflows/ids';
 import { returneeCase } from '../workflows/returnee-case';
+import { createBareStepActivities, createBareStepsTable } from './bench/bare-step-activity';
+import { cpuByProcess, type CpuSeconds } from './bench/cpu';
 import { bareWorker, startBareJourney } from './bench/floor';
 
 /**
- * Runs complete reintegration journeys (registration to completion: 12 Updates) three ways on one
- * Temporal server, interleaved in rounds so that the machine's noise falls on all three alike:
+ * Runs complete reintegration journeys (registration to completion: 12 Updates) four ways on one
+ * Temporal server, interleaved in rounds so that the machine's noise falls on all four alike:
  *   - the case workflow with its real activities (Postgres, outbox);
  *   - the case workflow with activities that do nothing;
- *   - the floor: a bare workflow that takes the same Updates and does nothing (the engine's limit).
- * Prints journeys/s for each, the ratios, and history events per journey and per Update.
+ *   - the floor: a bare workflow that takes the same Updates and does nothing (the engine's limit);
+ *   - the durable floor: the bare workflow writing one row per Update through a local activity, the
+ *     least a step costs when it is recorded in Postgres before it answers (DESIGN.md, 1 and 12).
+ * Prints journeys/s for each, the ratios, history events per journey and per Update, and the CPU
+ * each Update cost this process (client and workers), the Temporal server and Postgres.
  *
  *   npm run bench:journeys -- [journeys=200] [concurrency=20] [rounds=4]
  */
@@ -33,16 +38,22 @@ const ROUNDS = Number(process.argv[4] ?? 4);
 const officer: Actor = { sub: 'bench-officer', role: 'case_officer' };
 const supervisor: Actor = { sub: 'bench-supervisor', role: 'supervisor' };
 const BENCH_VENDOR = '6f0c7d2e-4b1a-4c8e-9d3f-2a5b7c9e1f00';
-const criteria = { returnedThroughProgramme: true, withinProgrammeWindow: true, notPreviouslyAssisted: true, vulnerabilityScreeningDone: true };
+const criteria = {
+  returnedThroughProgramme: true,
+  withinProgrammeWindow: true,
+  notPreviouslyAssisted: true,
+  vulnerabilityScreeningDone: true,
+};
 
 interface Variant {
   label: string;
   taskQueue: string;
-  /** The workflow a journey starts: the case itself, or the bare floor. */
-  bare: boolean;
+  /** The workflow a journey starts: the case itself, or one of the floors. */
+  workflow: 'returneeCase' | 'bareJourney' | 'durableJourney';
   seconds: number;
   journeys: number;
   events: number[];
+  cpu: CpuSeconds;
 }
 
 /** One journey's Updates, in order; returns the history length of its workflow. */
@@ -50,29 +61,65 @@ async function journey(client: Client, variant: Variant, policy: CasePolicy): Pr
   const caseId = randomUUID();
   const workflowId = caseWorkflowId(caseId);
   const steps = 8 + policy.monitoringVisitOffsetsMs.length;
-  const reg: Registration = registration(caseId, { biometricRef: `BENCH-${caseId}`, registeredAt: new Date().toISOString() });
-  if (variant.bare) await startBareJourney(client, variant.taskQueue, workflowId, steps);
+  const reg: Registration = registration(caseId, {
+    biometricRef: `BENCH-${caseId}`,
+    registeredAt: new Date().toISOString(),
+  });
+  if (variant.workflow !== 'returneeCase')
+    await startBareJourney(client, variant.taskQueue, workflowId, steps, variant.workflow);
   else {
-    const start = new WithStartWorkflowOperation(returneeCase, { workflowId, taskQueue: variant.taskQueue, args: [{ policy, registration: reg }], workflowIdConflictPolicy: 'FAIL' });
+    const start = new WithStartWorkflowOperation(returneeCase, {
+      workflowId,
+      taskQueue: variant.taskQueue,
+      args: [{ policy, registration: reg }],
+      workflowIdConflictPolicy: 'FAIL',
+    });
     await client.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start });
   }
   const handle = client.workflow.getHandle(workflowId);
   const u = caseStepUpdates;
   const now = () => new Date().toISOString();
-  await executeUpdate(handle, u.recordReception, { args: [{ actor: officer, centreCode: 'BKO-MMEIA', cashGrantXof: 52_000 }] });
+  await executeUpdate(handle, u.recordReception, {
+    args: [{ actor: officer, centreCode: 'BKO-MMEIA', cashGrantXof: 52_000 }],
+  });
   await executeUpdate(handle, u.recordCounsellingSession, { args: [{ actor: officer, heldAt: now() }] });
-  await executeUpdate(handle, u.decideEligibility, { args: [{ actor: officer, decision: 'eligible', criteria, reason: 'bench' }] });
-  await executeUpdate(handle, u.submitPlan, { args: [{ actor: officer, planType: 'individual', sector: 'trade', budgetXof: 300_000, dimensions: ['economic'] }] });
-  await executeUpdate(handle, u.recordApproval, { args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }] });
-  const tranche = { amountXof: 300_000, vendor: 'Quincaillerie du Fleuve', vendorId: BENCH_VENDOR, items: [{ description: 'kit', quantity: 1, unitCostXof: 300_000 }] };
+  await executeUpdate(handle, u.decideEligibility, {
+    args: [{ actor: officer, decision: 'eligible', criteria, reason: 'bench' }],
+  });
+  await executeUpdate(handle, u.submitPlan, {
+    args: [
+      {
+        actor: officer,
+        planType: 'individual',
+        sector: 'trade',
+        budgetXof: 300_000,
+        dimensions: ['economic'],
+      },
+    ],
+  });
+  await executeUpdate(handle, u.recordApproval, {
+    args: [{ actor: supervisor, subject: 'plan', decision: 'approved' }],
+  });
+  const tranche = {
+    amountXof: 300_000,
+    vendor: 'Quincaillerie du Fleuve',
+    vendorId: BENCH_VENDOR,
+    items: [{ description: 'kit', quantity: 1, unitCostXof: 300_000 }],
+  };
   await executeUpdate(handle, u.requestTranche, { args: [{ actor: officer, ...tranche }] });
-  await executeUpdate(handle, u.recordApproval, { args: [{ actor: supervisor, subject: 'tranche', decision: 'approved', ref: 1 }] });
+  await executeUpdate(handle, u.recordApproval, {
+    args: [{ actor: supervisor, subject: 'tranche', decision: 'approved', ref: 1 }],
+  });
   // Paid a minute ago: the scheduled visits (seconds apart, see MONITORING_VISITS below) are all due by now.
   const paidAt = Date.now() - 60_000;
-  await executeUpdate(handle, u.recordTranchePayment, { args: [{ actor: officer, n: 1, paidAt: new Date(paidAt).toISOString(), reference: 'RCPT-BENCH' }] });
+  await executeUpdate(handle, u.recordTranchePayment, {
+    args: [{ actor: officer, n: 1, paidAt: new Date(paidAt).toISOString(), reference: 'RCPT-BENCH' }],
+  });
   for (const offset of policy.monitoringVisitOffsetsMs) {
     const visitedAt = new Date(paidAt + offset).toISOString();
-    await executeUpdate(handle, u.recordMonitoringVisit, { args: [{ actor: officer, visitedAt, scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }] });
+    await executeUpdate(handle, u.recordMonitoringVisit, {
+      args: [{ actor: officer, visitedAt, scores: { economic: 0.8, social: 0.8, psychosocial: 0.8 } }],
+    });
   }
   const result = (await handle.result()) as { stage: string };
   if (result.stage !== 'completed') throw new Error(`journey ended at ${result.stage}`);
@@ -82,6 +129,7 @@ async function journey(client: Client, variant: Variant, policy: CasePolicy): Pr
 /** Runs `count` journeys of one variant, `CONCURRENCY` at a time, and adds their time to its total. */
 async function round(client: Client, variant: Variant, count: number, policy: CasePolicy): Promise<void> {
   let next = 0;
+  const cpu = cpuByProcess();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
@@ -92,6 +140,8 @@ async function round(client: Client, variant: Variant, count: number, policy: Ca
     }),
   );
   variant.seconds += (performance.now() - started) / 1000;
+  for (const [name, seconds] of Object.entries(cpuByProcess()))
+    variant.cpu[name as keyof CpuSeconds] += seconds - cpu[name as keyof CpuSeconds];
   variant.journeys += count;
 }
 
@@ -100,7 +150,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main() {
   await globalSetup();
-  const stack = await startTestStack({ MONITORING_VISITS: '1s,2s,3s', MONITORING_EARLY_WINDOW: '0s', LOG_LEVEL: 'silent' });
+  const stack = await startTestStack({
+    MONITORING_VISITS: '1s,2s,3s',
+    MONITORING_EARLY_WINDOW: '0s',
+    LOG_LEVEL: 'silent',
+  });
   const policy = stack.config.casePolicy;
   // The registration, then eight steps and the monitoring visits.
   const updates = 1 + 8 + policy.monitoringVisitOffsetsMs.length;
@@ -113,31 +167,54 @@ async function main() {
     markCaseOverdue: noop,
   };
   const connection = await NativeConnection.connect({ address: process.env.SIRA_TEST_TEMPORAL_ADDRESS! });
-  const common = { connection, dataConverter: dataConverter(stack.config), maxConcurrentActivityTaskExecutions: 50 };
+  const common = {
+    connection,
+    dataConverter: dataConverter(stack.config),
+    maxConcurrentActivityTaskExecutions: 50,
+  };
   const noopWorker = await Worker.create({
     ...common,
     taskQueue: `${stack.taskQueue}-noop`,
     workflowBundle: { codePath: process.env.SIRA_TEST_WORKFLOW_BUNDLE! },
     activities: noopActivities,
   });
-  const floorWorker = await bareWorker({ ...common, taskQueue: `${stack.taskQueue}-bare` });
-  const variant = (label: string, taskQueue: string, bare = false): Variant => ({ label, taskQueue, bare, seconds: 0, journeys: 0, events: [] });
-  const real = variant('case, real activities', stack.taskQueue);
-  const noopCase = variant('case, no-op activities', noopWorker.options.taskQueue);
-  const floor = variant('floor: bare workflow', floorWorker.options.taskQueue, true);
-  const variants = [real, noopCase, floor];
+  await createBareStepsTable(stack.db);
+  const floorWorker = await bareWorker({
+    ...common,
+    taskQueue: `${stack.taskQueue}-bare`,
+    activities: createBareStepActivities(stack.db),
+  });
+  const variant = (label: string, taskQueue: string, workflow: Variant['workflow']): Variant => ({
+    label,
+    taskQueue,
+    workflow,
+    seconds: 0,
+    journeys: 0,
+    events: [],
+    cpu: { bench: 0, temporal: 0, postgres: 0 },
+  });
+  const real = variant('case, real activities', stack.taskQueue, 'returneeCase');
+  const noopCase = variant('case, no-op activities', noopWorker.options.taskQueue, 'returneeCase');
+  const floor = variant('floor: bare workflow', floorWorker.options.taskQueue, 'bareJourney');
+  const durable = variant('floor, one row per step', floorWorker.options.taskQueue, 'durableJourney');
+  const variants = [real, noopCase, floor, durable];
   try {
     await noopWorker.runUntil(() =>
       floorWorker.runUntil(async () => {
         console.log('warming up …');
         await Promise.all(variants.map((v) => journey(stack.client, v, policy)));
-        console.log(`${JOURNEYS} journeys of ${updates} Updates each way, ${CONCURRENCY} at a time, in ${ROUNDS} interleaved rounds, one Temporal dev server and Postgres`);
+        console.log(
+          `${JOURNEYS} journeys of ${updates} Updates each way, ${CONCURRENCY} at a time, in ${ROUNDS} interleaved rounds, one Temporal dev server and Postgres`,
+        );
         const perRound = Math.ceil(JOURNEYS / ROUNDS);
         for (let r = 0; r < ROUNDS; r++) {
-          // Each round runs the three in another order, so none always runs on a warmer machine.
+          // Each round runs the four in another order, so none always runs on a warmer machine.
           const order = variants.map((_, i) => variants[(i + r) % variants.length]);
-          for (const v of order) await round(stack.client, v, Math.min(perRound, JOURNEYS - r * perRound), policy);
-          console.log(`round ${r + 1}/${ROUNDS}: ${variants.map((v) => `${v.label} ${perSecond(v).toFixed(2)}/s`).join(', ')}`);
+          for (const v of order)
+            await round(stack.client, v, Math.min(perRound, JOURNEYS - r * perRound), policy);
+          console.log(
+            `round ${r + 1}/${ROUNDS}: ${variants.map((v) => `${v.label} ${perSecond(v).toFixed(2)}/s`).join(', ')}`,
+          );
         }
       }),
     );
@@ -149,8 +226,33 @@ async function main() {
           `${events.toFixed(1)} history events/journey (${(events / updates).toFixed(1)} per Update)`,
       );
     }
-    console.log(`ratio real / floor:       ${(perSecond(real) / perSecond(floor)).toFixed(3)} (target ≥ 0.7)`);
-    console.log(`ratio real / no-op:       ${(perSecond(real) / perSecond(noopCase)).toFixed(3)} (target ≥ 0.8)`);
+    console.log('');
+    console.log(
+      `CPU per Update (ms)        ${'bench'.padStart(7)} ${'Temporal'.padStart(9)} ${'Postgres'.padStart(9)} ${'total'.padStart(7)}`,
+    );
+    for (const v of variants) {
+      const ms = (seconds: number) => ((1000 * seconds) / (v.journeys * updates)).toFixed(2);
+      const { bench, temporal, postgres } = v.cpu;
+      console.log(
+        `${v.label.padEnd(26)} ${ms(bench).padStart(7)} ${ms(temporal).padStart(9)} ${ms(postgres).padStart(9)} ${ms(bench + temporal + postgres).padStart(7)}`,
+      );
+    }
+    console.log(
+      '(bench: this process, i.e. the client and the workers; the machine is CPU-bound, so journeys/s follow the total)',
+    );
+    console.log('');
+    console.log(
+      `ratio real / floor:       ${(perSecond(real) / perSecond(floor)).toFixed(3)} (target ≥ 0.7)`,
+    );
+    console.log(
+      `ratio durable / floor:    ${(perSecond(durable) / perSecond(floor)).toFixed(3)} (the ceiling of that ratio for a step written to Postgres before it answers)`,
+    );
+    console.log(
+      `ratio real / durable:     ${(perSecond(real) / perSecond(durable)).toFixed(3)} (what Sira's rules, timers and search attributes cost over that)`,
+    );
+    console.log(
+      `ratio real / no-op:       ${(perSecond(real) / perSecond(noopCase)).toFixed(3)} (target ≥ 0.8)`,
+    );
     console.log(`history events per Update: ${(mean(real.events) / updates).toFixed(1)} (target ≤ 9)`);
   } finally {
     await connection.close();
