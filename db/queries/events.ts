@@ -13,9 +13,12 @@ const OWNER_OF = { case_events: 'case_id', flight_events: 'flight_id', travel_do
  */
 export async function insertEventOnce(trx: Knex, table: keyof typeof OWNER_OF, row: Record<string, unknown> & { seq: number; kind: string }): Promise<boolean> {
   const owner = OWNER_OF[table];
+  // The usual case, in one round trip: the step is new.
+  const inserted = await trx(table).insert(row).onConflict([owner, 'seq']).ignore().returning('seq');
+  if (inserted.length > 0) return true;
   const existing = await trx(table).where({ [owner]: row[owner], seq: row.seq }).first('kind');
   if (existing?.kind === row.kind) return false;
-  if (existing) await trx(table).where(owner, row[owner] as string).andWhere('seq', '>=', row.seq).delete();
+  await trx(table).where(owner, row[owner] as string).andWhere('seq', '>=', row.seq).delete();
   await trx(table).insert(row);
   return true;
 }
