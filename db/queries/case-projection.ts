@@ -25,14 +25,6 @@ export function projectionColumns(state: CaseState, at: string) {
   };
 }
 
-/** Writes the projection unless a later step already did (steps may be retried out of order). */
-async function updateProjection(trx: Knex, state: CaseState, at: string): Promise<void> {
-  await trx('cases')
-    .where({ case_id: state.caseId })
-    .andWhere('seq', '<', state.seq)
-    .update(projectionColumns(state, at));
-}
-
 /** What a case's event row says of a step besides the case, its number and the stage after it. */
 export interface CaseEvent {
   kind: string;
@@ -43,12 +35,9 @@ export interface CaseEvent {
   occurredAt?: string;
 }
 
-/**
- * Inserts the step's event row; false when it already exists, meaning this step was recorded by an
- * earlier attempt and nothing else must be written again.
- */
-export async function insertEvent(trx: Knex, event: CaseEvent & { caseId: string; seq: number; at: string; stageAfter: string }): Promise<boolean> {
-  return insertEventOnce(trx, 'case_events', {
+/** The event row of one step of a case. */
+function caseEventRow(event: CaseEvent & { caseId: string; seq: number; at: string; stageAfter: string }) {
+  return {
     case_id: event.caseId,
     seq: event.seq,
     kind: event.kind,
@@ -58,12 +47,39 @@ export async function insertEvent(trx: Knex, event: CaseEvent & { caseId: string
     occurred_at: event.occurredAt ?? event.at,
     stage_after: event.stageAfter,
     detail: JSON.stringify(event.detail ?? {}),
-  });
+  };
 }
 
 /**
- * Records one change of a case in one transaction: its event row and, the first time only, the rows
+ * Inserts the step's event row; false when it already exists, meaning this step was recorded by an
+ * earlier attempt and nothing else must be written again.
+ */
+export async function insertEvent(trx: Knex, event: CaseEvent & { caseId: string; seq: number; at: string; stageAfter: string }): Promise<boolean> {
+  return insertEventOnce(trx, 'case_events', caseEventRow(event));
+}
+
+/**
+ * The usual case in one statement: the step's event row when its number is free, and the
+ * projection with it unless a later step already wrote it (steps may be retried out of order).
+ * False, writing nothing, when the number is taken.
+ */
+async function insertNewEventAndProjection(db: Knex, state: CaseState, event: CaseEvent, at: string): Promise<boolean> {
+  const row = caseEventRow({ ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage });
+  const inserted = db('case_events').insert(row).onConflict(['case_id', 'seq']).ignore().returning('seq');
+  const projected = db('cases')
+    .where({ case_id: state.caseId })
+    .andWhere('seq', '<', state.seq)
+    .whereExists(db.select(db.raw('1')).from('inserted'))
+    .update(projectionColumns(state, at));
+  const result = await db.raw<{ rows: { inserted: number }[] }>('with inserted as (?), projected as (?) select count(*)::int as inserted from inserted', [inserted, projected]);
+  return result.rows[0].inserted > 0;
+}
+
+/**
+ * Records one change of a case, all or nothing: its event row and, the first time only, the rows
  * the step keeps (`ledger`) and the new projection. Run twice, it writes nothing the second time.
+ * A new step takes one statement (with its ledger rows, one transaction); a step whose number is
+ * taken, by an earlier attempt or by a failed workflow task's attempt, goes through insertEvent.
  */
 export async function recordCaseEvent(
   db: Knex,
@@ -72,10 +88,19 @@ export async function recordCaseEvent(
   at: string,
   ledger?: (trx: Knex) => Promise<void>,
 ): Promise<void> {
+  const recorded = ledger
+    ? await db.transaction(async (trx) => {
+        if (!(await insertNewEventAndProjection(trx, state, event, at))) return false;
+        await ledger(trx);
+        return true;
+      })
+    : await insertNewEventAndProjection(db, state, event, at);
+  if (recorded) return;
   await db.transaction(async (trx) => {
-    const first = await insertEvent(trx, { ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage });
-    if (!first) return;
+    // The number is taken: by this very step (nothing to write again), or by another that a failed
+    // workflow task's attempt recorded, which is replaced, with the projection it left.
+    if (!(await insertEvent(trx, { ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage }))) return;
     await ledger?.(trx);
-    await updateProjection(trx, state, at);
+    await trx('cases').where({ case_id: state.caseId }).update(projectionColumns(state, at));
   });
 }
