@@ -3,21 +3,15 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from
 import { randomUUID } from 'node:crypto';
 import { FAILURE_CONVERTER_PATH } from '../../platform/codec';
 import { awaitRegistration, caseStepUpdates } from '../../workflows/case-messages';
-import type { bareJourney, durableJourney } from './bare-journey';
+import type * as journeys from './bare-journey';
 
-const quiet = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn: console.warn,
-  error: console.error,
-  log() {},
-} as never;
+/** The floors a bench can start (scripts/bench/bare-journey.ts). */
+export type BareJourneyType = 'bareJourney' | 'durableJourney' | 'publishedJourney';
 
-/** A worker on its own task queue that runs only the bare journeys (the engine's floors); `activities` for the durable one. */
-export async function bareWorker(
-  options: Pick<WorkerOptions, 'connection' | 'taskQueue'> & Partial<WorkerOptions>,
-): Promise<Worker> {
+const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never;
+
+/** A worker on its own task queue that runs only the floors' journeys (with `createBareStepActivities` for the durable ones). */
+export async function bareWorker(options: Pick<WorkerOptions, 'connection' | 'taskQueue'> & Partial<WorkerOptions>): Promise<Worker> {
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('./bare-journey'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
@@ -26,33 +20,22 @@ export async function bareWorker(
   return Worker.create({ ...options, workflowBundle });
 }
 
-/** Starts a bare (or durable) journey that ends after `steps` step Updates, as a case starts (Update-with-Start). */
-export function startBareJourney(
-  client: Client,
-  taskQueue: string,
-  workflowId: string,
-  steps: number,
-  type: 'bareJourney' | 'durableJourney' = 'bareJourney',
-) {
-  const start = new WithStartWorkflowOperation<typeof bareJourney | typeof durableJourney>(type, {
+/** Starts a floor's journey that ends after `steps` step Updates, as a case starts (Update-with-Start). */
+export function startBareJourney(client: Client, taskQueue: string, workflowId: string, steps: number, type: BareJourneyType = 'bareJourney') {
+  const start = new WithStartWorkflowOperation<(typeof journeys)[BareJourneyType]>(type, {
     workflowId,
     taskQueue,
     args: [{ caseId: workflowId, steps }],
     workflowIdConflictPolicy: 'FAIL',
   });
-  return client.workflow.executeUpdateWithStart(awaitRegistration, {
-    startWorkflowOperation: start as never,
-  });
+  return client.workflow.executeUpdateWithStart(awaitRegistration, { startWorkflowOperation: start as never });
 }
 
 /**
  * The engine's limit on a Temporal server: `journeys` bare journeys of `steps` Updates each,
  * `concurrency` at a time, through the Temporal client alone. Returns Updates per second.
  */
-export async function floorUpdatesPerSecond(
-  address: string,
-  { journeys, steps, concurrency }: { journeys: number; steps: number; concurrency: number },
-): Promise<number> {
+export async function floorUpdatesPerSecond(address: string, { journeys, steps, concurrency }: { journeys: number; steps: number; concurrency: number }): Promise<number> {
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await (await import('@temporalio/client')).Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
@@ -69,8 +52,7 @@ export async function floorUpdatesPerSecond(
             const workflowId = `floor-${randomUUID()}`;
             await startBareJourney(client, taskQueue, workflowId, steps);
             const handle = client.workflow.getHandle(workflowId);
-            for (let i = 0; i < steps; i++)
-              await handle.executeUpdate(caseStepUpdates.recordReception, { args: [{} as never] });
+            for (let i = 0; i < steps; i++) await handle.executeUpdate(caseStepUpdates.recordReception, { args: [{} as never] });
             await handle.result();
           }
         }),
