@@ -58,49 +58,46 @@ export async function insertEvent(trx: Knex, event: CaseEvent & { caseId: string
   return insertEventOnce(trx, 'case_events', caseEventRow(event));
 }
 
-/**
- * The usual case in one statement: the step's event row when its number is free, and the
- * projection with it unless a later step already wrote it (steps may be retried out of order).
- * False, writing nothing, when the number is taken.
- */
-async function insertNewEventAndProjection(db: Knex, state: CaseState, event: CaseEvent, at: string): Promise<boolean> {
-  const row = caseEventRow({ ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage });
-  const inserted = db('case_events').insert(row).onConflict(['case_id', 'seq']).ignore().returning('seq');
-  const projected = db('cases')
-    .where({ case_id: state.caseId })
-    .andWhere('seq', '<', state.seq)
-    .whereExists(db.select(db.raw('1')).from('inserted'))
-    .update(projectionColumns(state, at));
-  const result = await db.raw<{ rows: { inserted: number }[] }>('with inserted as (?), projected as (?) select count(*)::int as inserted from inserted', [inserted, projected]);
-  return result.rows[0].inserted > 0;
+/** What a step writes beyond its event and the projection: rows of its own, columns of the case's row. */
+export interface StepWrites {
+  rows: Knex.QueryBuilder[];
+  caseColumns?: Record<string, unknown>;
 }
 
 /**
- * Records one change of a case, all or nothing: its event row and, the first time only, the rows
- * the step keeps (`ledger`) and the new projection. Run twice, it writes nothing the second time.
- * A new step takes one statement (with its ledger rows, one transaction); a step whose number is
- * taken, by an earlier attempt or by a failed workflow task's attempt, goes through insertEvent.
+ * Records one change of a case, all or nothing: its event row and, the first time only, what the
+ * step writes besides (`writes`) and the new projection. Run twice, it writes nothing the second
+ * time. A new step is one statement; a step whose number is taken, by an earlier attempt or by a
+ * failed workflow task's attempt, goes through insertEventOnce in a transaction.
  */
-export async function recordCaseEvent(
-  db: Knex,
-  state: CaseState,
-  event: CaseEvent,
-  at: string,
-  ledger?: (trx: Knex) => Promise<void>,
-): Promise<void> {
-  const recorded = ledger
-    ? await db.transaction(async (trx) => {
-        if (!(await insertNewEventAndProjection(trx, state, event, at))) return false;
-        await ledger(trx);
-        return true;
-      })
-    : await insertNewEventAndProjection(db, state, event, at);
-  if (recorded) return;
+export async function recordCaseEvent(db: Knex, state: CaseState, event: CaseEvent, at: string, writes?: (db: Knex) => StepWrites): Promise<void> {
+  const row = caseEventRow({ ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage });
+  const { rows, caseColumns } = writes?.(db) ?? { rows: [] };
+  // Every part of one statement is written or none is: a taken number fails the event's insert.
+  const parts = [
+    db('case_events').insert(row),
+    ...rows,
+    // Unless a later step already wrote the projection (steps may be retried out of order).
+    db('cases').where({ case_id: state.caseId }).andWhere('seq', '<', state.seq).update({ ...projectionColumns(state, at), ...caseColumns }),
+  ];
+  try {
+    await db.raw(`with ${parts.map((_, i) => `part${i} as (?)`).join(', ')} select 1`, parts);
+    return;
+  } catch (error) {
+    if (!isTakenNumber(error)) throw error;
+  }
   await db.transaction(async (trx) => {
     // The number is taken: by this very step (nothing to write again), or by another that a failed
     // workflow task's attempt recorded, which is replaced, with the projection it left.
-    if (!(await insertEvent(trx, { ...event, caseId: state.caseId, seq: state.seq, at, stageAfter: state.stage }))) return;
-    await ledger?.(trx);
-    await trx('cases').where({ case_id: state.caseId }).update(projectionColumns(state, at));
+    if (!(await insertEventOnce(trx, 'case_events', row))) return;
+    const again = writes?.(trx) ?? { rows: [] };
+    for (const write of again.rows) await write;
+    await trx('cases').where({ case_id: state.caseId }).update({ ...projectionColumns(state, at), ...again.caseColumns });
   });
+}
+
+/** The unique violation of a case's event number (another attempt's step took it). */
+function isTakenNumber(error: unknown): boolean {
+  const e = error as { code?: string; table?: string };
+  return e.code === '23505' && e.table === 'case_events';
 }
