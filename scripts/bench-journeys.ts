@@ -145,7 +145,7 @@ async function main() {
   const noopCase = variant('case, no-op activities', noopWorker.options.taskQueue, 'returneeCase');
   const floor = variant('floor: bare workflow', floorWorker.options.taskQueue, 'bareJourney');
   const durable = variant('floor + one row per step', floorWorker.options.taskQueue, 'durableJourney');
-  const published = variant('... + search attributes', floorWorker.options.taskQueue, 'publishedJourney');
+  const published = variant('floor + row + attributes', floorWorker.options.taskQueue, 'publishedJourney');
   const variants = [real, noopCase, floor, durable, published];
   try {
     await noopWorker.runUntil(() =>
