@@ -235,7 +235,8 @@ export async function charterFlight(input: FlightInput): Promise<FlightOutcome> 
         if (!(error instanceof ApplicationFailure && error.type === 'stage_conflict')) throw error;
       });
     }
-    if (await core.timeToContinueAsNew(input.historyLimit)) {
+    if (core.continueAsNewDue(input.historyLimit)) {
+      await core.settle();
       await continueAsNew<typeof charterFlight>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }

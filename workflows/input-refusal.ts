@@ -18,12 +18,3 @@ export function inputRefusal(error: unknown): ApplicationFailure | undefined {
   }
   return undefined;
 }
-
-/** Runs an activity call whose input came from outside; an input refusal becomes the step's refusal. */
-export async function withInputRefusal<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    throw refusedInput(error);
-  }
-}

@@ -206,7 +206,8 @@ export async function returneeCase(input: ReturneeCaseInput): Promise<CaseOutcom
         await core.recordThenCommit(next, () => acts.markCaseOverdue({ state: next, level: deadline.level, at: new Date().toISOString() }));
       });
     }
-    if (await core.timeToContinueAsNew(input.historyLimit)) {
+    if (core.continueAsNewDue(input.historyLimit)) {
+      await core.settle();
       await continueAsNew<typeof returneeCase>({ policy, state: core.state, historyLimit: input.historyLimit });
     }
   }

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { StepRejected } from '../domain/rejection';
 import { Exclusive } from './exclusive';
-import { withInputRefusal } from './input-refusal';
+import { refusedInput } from './input-refusal';
 
 /** A domain refusal as the Update's failure: the code is its type, and its details reach the client. */
 export function refusal(error: unknown): unknown {
@@ -91,12 +91,19 @@ export class StepCore<S extends { seq: number }> {
   /**
    * Records a change (the activity that writes Postgres), then makes it the live state and publishes
    * it. An activity that refuses its input refuses the step, and the live state stays as it was.
+   * (Plain promise callbacks, not async layers: the SDK records a stack trace for every promise.)
    */
-  async recordThenCommit<R>(next: S, record: () => Promise<R>): Promise<R> {
-    const result = await withInputRefusal(record());
-    this.live = next;
-    this.publish();
-    return result;
+  recordThenCommit<R>(next: S, record: () => Promise<R>): Promise<R> {
+    return record().then(
+      (result) => {
+        this.live = next;
+        this.publish();
+        return result;
+      },
+      (error: unknown) => {
+        throw refusedInput(error);
+      },
+    );
   }
 
   /** An Update: `check` validates it (refused without a trace) and runs again under the lock before `perform`. */
@@ -104,7 +111,7 @@ export class StepCore<S extends { seq: number }> {
     setHandler(
       definition,
       (args: A) =>
-        this.exclusive(async () => {
+        this.exclusive(() => {
           enforce(() => step.check(args));
           return step.perform(args);
         }),
@@ -155,12 +162,10 @@ export class StepCore<S extends { seq: number }> {
     this.alarm = undefined;
   }
 
-  /** True, once every handler finished, when the history should continue as new (suggested, or past `historyLimit`). */
-  async timeToContinueAsNew(historyLimit?: number): Promise<boolean> {
+  /** True when the history should continue as new (suggested, or past `historyLimit`): call `settle`, then continue as new. */
+  continueAsNewDue(historyLimit?: number): boolean {
     const info = workflowInfo();
-    if (!info.continueAsNewSuggested && !(historyLimit !== undefined && info.historyLength > historyLimit)) return false;
-    await this.settle();
-    return true;
+    return info.continueAsNewSuggested || (historyLimit !== undefined && info.historyLength > historyLimit);
   }
 
   /**

@@ -169,7 +169,8 @@ export async function travelDocument(input: TravelDocumentInput): Promise<Travel
       });
     }
 
-    if (await core.timeToContinueAsNew()) {
+    if (core.continueAsNewDue()) {
+      await core.settle();
       await continueAsNew<typeof travelDocument>({ policy, request: input.request, state: core.state });
     }
   }
