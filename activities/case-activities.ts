@@ -37,7 +37,7 @@ export function createCaseActivities({ db, mailer, config, temporal }: ActivityD
       return recordRegistration(db, registration, state);
     },
 
-    /** Records one human step: its event, its ledger rows and the new projection, in one transaction. */
+    /** Records one human step: its event, its ledger rows and the new projection, in one statement. */
     async recordCaseStep(input: { step: CaseStep; actor: Actor; state: CaseState; at: string }): Promise<void> {
       await recordCaseStep(db, input);
     },
