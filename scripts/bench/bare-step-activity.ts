@@ -1,7 +1,7 @@
 import type { Db } from '../../db';
 
 /** The table the durable floor writes (bench:journeys creates it in the bench's own database). */
-export const BARE_STEPS_TABLE = 'bench_bare_steps';
+const BARE_STEPS_TABLE = 'bench_bare_steps';
 
 /** The durable floor's one write per step: one row, idempotent like every Sira activity. */
 export function createBareStepActivities(db: Db) {
