@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 const Range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'must be [min, max]');
 const Weights = z.record(z.string(), z.number().nonnegative());
+/** A share of a population, 0 to 1. */
+const Share = z.number().min(0).max(1);
 const SeedFigure = z.object({
   value: z.number().nonnegative(),
   women: z.number().nonnegative().optional(),
@@ -46,23 +48,23 @@ export const ProgrammeSchema = z.object({
     flightNumberPrefix: z.string(),
   }),
   malians: z.object({
-    womenShare: z.number().min(0).max(1),
+    womenShare: Share,
     adultAgeOnArrival: Range,
     minorAgeOnArrival: Range,
     arrivals: Arrivals,
     centres: Weights,
     regions: Weights,
-    vulnerableShare: z.number().min(0).max(1),
+    vulnerableShare: Share,
     vulnerabilities: z.array(z.string()).min(1),
   }),
   nonMalians: z.object({
-    womenShare: z.number().min(0).max(1),
+    womenShare: Share,
     adultAgeOnArrival: Range,
     unaccompaniedMinorAgeOnArrival: Range,
     nationalities: Weights,
     arrivals: Arrivals,
     centres: Weights,
-    vulnerableShare: z.number().min(0).max(1),
+    vulnerableShare: Share,
     vulnerabilities: z.array(z.string()).min(1),
     /** How long before the period ends the last of them arrive: early enough to leave, or to be refused. */
     arrivalDaysBeforeEnd: z.object({ departs: z.number().nonnegative(), others: z.number().nonnegative() }),
@@ -73,15 +75,15 @@ export const ProgrammeSchema = z.object({
     transport: z.array(z.string()).min(1),
     handoverTo: z.string(),
   }),
-  reception: z.object({ hoursAfterArrival: Range, referralShareWithCare: z.number().min(0).max(1) }),
+  reception: z.object({ hoursAfterArrival: Range, referralShareWithCare: Share }),
   counselling: z.object({
     daysAfterReception: Range,
-    secondSessionShare: z.number().min(0).max(1),
+    secondSessionShare: Share,
     secondSessionDays: Range,
   }),
   eligibility: z.object({
     daysAfterCounselling: Range,
-    exceptionShare: z.number().min(0).max(1),
+    exceptionShare: Share,
     approvalDays: Range,
     ineligible: z.number().int().nonnegative(),
     closedBeforeDecision: z.number().int().nonnegative(),
@@ -90,7 +92,7 @@ export const ProgrammeSchema = z.object({
     closedAfterEligibility: z.number().int().nonnegative(),
     closedAfterEligibilityReasons: Weights,
     closedAfterEligibilityDays: Range,
-    notCounselledClosedShare: z.number().min(0).max(1),
+    notCounselledClosedShare: Share,
     notCounselledClosureReasons: Weights,
     notCounselledClosureDays: Range,
     closureApprovalDays: Range,
@@ -106,10 +108,10 @@ export const ProgrammeSchema = z.object({
   plans: z.object({
     daysAfterEligibility: Range,
     approvalDays: Range,
-    rejectedFirstShare: z.number().min(0).max(1),
-    beingPreparedWithPlanShare: z.number().min(0).max(1),
+    rejectedFirstShare: Share,
+    beingPreparedWithPlanShare: Share,
     resubmitDays: Range,
-    communityShareOfCollective: z.number().min(0).max(1),
+    communityShareOfCollective: Share,
     collectiveProjectSize: Range,
     communityProjectSize: Range,
     budgetXof: PlanTypeOf(Range),
@@ -121,15 +123,15 @@ export const ProgrammeSchema = z.object({
     visitOffsetsDays: z.array(z.number().positive()).min(1),
     earlyWindowDays: z.number().nonnegative(),
     lateDays: Range,
-    visitShare: z.number().min(0).max(1),
+    visitShare: Share,
     scores: Range,
-    sustainabilityThreshold: z.number().min(0).max(1),
+    sustainabilityThreshold: Share,
   }),
   travelDocuments: z.object({
-    heldDocumentShare: z.number().min(0).max(1),
+    heldDocumentShare: Share,
     heldDocumentTypes: Weights,
     documentTypes: Weights,
-    interviewShare: z.number().min(0).max(1),
+    interviewShare: Share,
     requestDaysAfterReception: Range,
     departureDaysAfterRequest: Range,
     plannedDepartureInDays: z.number().int().nonnegative(),

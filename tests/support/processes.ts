@@ -44,7 +44,7 @@ export function startSiraProcess(entry: 'worker/main.ts' | 'api/main.ts', env: R
     output: () => output,
     async waitForOutput(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
+      while (!output.match(pattern)) {
         if (exitCode !== undefined) throw new Error(`${entry} exited (${exitCode}) before printing ${pattern}:\n${output}`);
         if (Date.now() > deadline) throw new Error(`${entry} did not print ${pattern} within ${timeoutMs} ms:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));
